@@ -1,0 +1,135 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import { randomUUID } from 'node:crypto'
+import cookie from '@fastify/cookie'
+import helmet from '@fastify/helmet'
+import rateLimit from '@fastify/rate-limit'
+import fastifyStatic from '@fastify/static'
+import swagger from '@fastify/swagger'
+import swaggerUi from '@fastify/swagger-ui'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify'
+import { sql } from 'kysely'
+import type { DatabaseHandle } from './db/engine.ts'
+import { pendingMigrations } from './db/migrator.ts'
+import { accessRoutes, loginRoutes } from './modules/access/access.routes.ts'
+import { auditRoutes } from './modules/audit/audit.routes.ts'
+import { dashboardRoutes } from './modules/dashboard/dashboard.routes.ts'
+import { orgRoutes } from './modules/orgs/orgs.routes.ts'
+import { regionRoutes } from './modules/regions/regions.routes.ts'
+import { AppError } from './platform/errors.ts'
+import { registerErrorHandler, registerSessionHook, requireSession } from './platform/http.ts'
+
+export interface AppOptions {
+  database: DatabaseHandle
+  /** The process logger; silent when omitted (tests). */
+  logger?: FastifyBaseLogger
+  /** Built web app to serve; omitted in API tests. */
+  webDir?: string | null
+  /** Send cookies with Secure (behind HTTPS). */
+  secureCookies?: boolean
+  /** Sign-in attempts per address per minute (lower it in tests of the limiter). */
+  loginRateLimit?: number
+}
+
+/** Builds the whole HTTP application. No side effects beyond what the options say: the caller listens. */
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const { db } = options.database
+  const app = Fastify({
+    ...(options.logger ? { loggerInstance: options.logger } : { logger: false }),
+    genReqId: (req) => {
+      const given = req.headers['x-request-id']
+      return typeof given === 'string' && /^[\w.-]{1,64}$/.test(given) ? given : randomUUID()
+    },
+    ajv: { customOptions: { allErrors: true, coerceTypes: 'array', removeAdditional: false } },
+    bodyLimit: 1024 * 1024,
+  }).withTypeProvider<TypeBoxTypeProvider>()
+
+  app.addHook('onSend', async (req, reply) => {
+    reply.header('x-request-id', req.id)
+    if (req.url.startsWith('/api/')) reply.header('cache-control', 'no-store')
+  })
+
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        // Ant Design and the API docs page inject styles at run time.
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:', 'blob:'],
+        scriptSrc: ["'self'"],
+        connectSrc: ["'self'"],
+        fontSrc: ["'self'", 'data:'],
+        objectSrc: ["'none'"],
+        frameAncestors: ["'none'"],
+        upgradeInsecureRequests: null,
+      },
+    },
+    strictTransportSecurity: options.secureCookies ? undefined : false,
+  })
+  await app.register(cookie)
+  await app.register(rateLimit, { global: false })
+  registerErrorHandler(app)
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: { title: 'Jiekun API', description: '解困 — worker hardship assistance management', version: '0.1.0' },
+      components: {
+        securitySchemes: {
+          session: { type: 'apiKey', in: 'cookie', name: 'jk_sid' },
+          csrf: { type: 'apiKey', in: 'header', name: 'X-CSRF-Token' },
+        },
+      },
+      security: [{ session: [], csrf: [] }],
+    },
+  })
+  await app.register(swaggerUi, { routePrefix: '/api/docs' })
+  app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger())
+
+  app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }))
+  app.get('/readyz', { schema: { hide: true } }, async (_req, reply) => {
+    try {
+      await sql`SELECT 1`.execute(db)
+      const pending = await pendingMigrations(db)
+      if (pending.length > 0) return reply.status(503).send({ status: 'migrations pending', pending })
+      return { status: 'ready', engine: options.database.kind }
+    } catch (err) {
+      app.log.warn({ err }, 'readiness check failed')
+      return reply.status(503).send({ status: 'database unreachable' })
+    }
+  })
+
+  registerSessionHook(app, db)
+  const secureCookies = options.secureCookies ?? false
+  await app.register(
+    async (api) => {
+      await api.register(loginRoutes, { db, secureCookies })
+      await api.register(async (protectedApi) => {
+        requireSession(protectedApi)
+        await protectedApi.register(accessRoutes, { db, secureCookies })
+        await protectedApi.register(regionRoutes, { db })
+        await protectedApi.register(orgRoutes, { db })
+        await protectedApi.register(auditRoutes, { db })
+        await protectedApi.register(dashboardRoutes, { db })
+      })
+    },
+    { prefix: '/api' },
+  )
+
+  registerWebApp(app, options.webDir ?? null)
+  return app
+}
+
+/** Serves the built single-page app, with index.html for every non-API path it does not know. */
+function registerWebApp(app: FastifyInstance, webDir: string | null): void {
+  const index = webDir ? path.join(webDir, 'index.html') : null
+  const hasWeb = index !== null && fs.existsSync(index)
+  if (hasWeb && webDir) {
+    void app.register(fastifyStatic, { root: webDir, wildcard: false, index: false, maxAge: '1h', immutable: false })
+  }
+  app.setNotFoundHandler((req, reply) => {
+    if (req.url.startsWith('/api/') || req.method !== 'GET' || !hasWeb) throw new AppError('NOT_FOUND')
+    return reply.header('cache-control', 'no-cache').sendFile('index.html')
+  })
+}

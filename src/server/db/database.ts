@@ -1,0 +1,18 @@
+import type { AppUserTable, RoleTable, SessionTable, UserRoleTable } from '../modules/access/access.tables.ts'
+import type { AuditHeadTable, AuditLogTable } from '../modules/audit/audit.tables.ts'
+import type { OrgTable } from '../modules/orgs/orgs.tables.ts'
+import type { RegionTable } from '../modules/regions/regions.tables.ts'
+
+/** The whole schema as Kysely sees it, composed from each module's tables file. */
+export interface Database {
+  region: RegionTable
+  org: OrgTable
+  role: RoleTable
+  app_user: AppUserTable
+  user_role: UserRoleTable
+  session: SessionTable
+  audit_head: AuditHeadTable
+  audit_log: AuditLogTable
+}
+
+export type { Kysely, Transaction } from 'kysely'

@@ -1,0 +1,87 @@
+import path from 'node:path'
+import { PGlite } from '@electric-sql/pglite'
+import { createPgConfig } from '@electric-sql/pglite/node-postgres'
+import { Kysely, PostgresDialect } from 'kysely'
+import pg from 'pg'
+import type { Database } from './database.ts'
+import { acquireDataDirLock, type DataDirLock } from './lock.ts'
+
+// Money is integer fen in bigint columns: read int8 as bigint, never as a float or a string.
+pg.types.setTypeParser(pg.types.builtins.INT8, (value: string) => BigInt(value))
+// Calendar dates stay 'YYYY-MM-DD' strings: a Date would shift them by the server's time zone.
+pg.types.setTypeParser(pg.types.builtins.DATE, (value: string) => value)
+
+export type EngineKind = 'pglite' | 'postgres'
+
+export interface DatabaseHandle {
+  readonly kind: EngineKind
+  readonly db: Kysely<Database>
+  /** Where the data lives, for logs and messages (never includes a password). */
+  readonly where: string
+  /** The embedded instance, for backup and COPY; null on PostgreSQL. */
+  readonly pglite: PGlite | null
+  close(): Promise<void>
+}
+
+export interface OpenOptions {
+  databaseUrl: string | null
+  dataDir: string
+  /** Pool size on PostgreSQL. PGlite runs one query at a time, so its pool is always 1. */
+  poolSize?: number
+}
+
+export async function openDatabase(options: OpenOptions): Promise<DatabaseHandle> {
+  return options.databaseUrl ? openPostgres(options.databaseUrl, options.poolSize ?? 10) : openPglite(options.dataDir)
+}
+
+async function openPostgres(url: string, poolSize: number): Promise<DatabaseHandle> {
+  const pool = new pg.Pool({ connectionString: url, max: poolSize })
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
+  return {
+    kind: 'postgres',
+    db,
+    where: redactUrl(url),
+    pglite: null,
+    close: () => db.destroy(),
+  }
+}
+
+export function pgliteDir(dataDir: string): string {
+  return path.join(dataDir, 'pgdata')
+}
+
+async function openPglite(dataDir: string): Promise<DatabaseHandle> {
+  const lock: DataDirLock = acquireDataDirLock(dataDir)
+  try {
+    const pglite = await PGlite.create(pgliteDir(dataDir))
+    const pool = new pg.Pool({ ...createPgConfig(pglite), max: 1 })
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
+    return {
+      kind: 'pglite',
+      db,
+      where: dataDir,
+      pglite,
+      async close() {
+        try {
+          await db.destroy()
+          await pglite.close()
+        } finally {
+          lock.release()
+        }
+      },
+    }
+  } catch (err) {
+    lock.release()
+    throw err
+  }
+}
+
+export function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url)
+    if (parsed.password) parsed.password = '***'
+    return parsed.toString()
+  } catch {
+    return 'postgres (unparsable URL)'
+  }
+}

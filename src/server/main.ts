@@ -1,0 +1,36 @@
+import pino from 'pino'
+import { buildApp } from './app.ts'
+import { prepareDatabase } from './bootstrap.ts'
+import { loadConfig } from './config.ts'
+import type { DatabaseHandle } from './db/engine.ts'
+import { DataDirLockedError } from './db/lock.ts'
+
+const config = loadConfig()
+const log = pino({ level: config.logLevel })
+
+let database: DatabaseHandle
+try {
+  database = await prepareDatabase(config, log)
+} catch (err) {
+  if (err instanceof DataDirLockedError) {
+    log.fatal(err.message)
+    process.exit(2)
+  }
+  throw err
+}
+log.info({ engine: database.kind, where: database.where }, 'database ready')
+
+const app = await buildApp({ database, logger: log, webDir: config.webDir, secureCookies: process.env.JIEKUN_SECURE_COOKIES === '1' })
+await app.listen({ port: config.port, host: config.host })
+
+let stopping = false
+async function stop(signal: string): Promise<void> {
+  if (stopping) return
+  stopping = true
+  log.info({ signal }, 'shutting down')
+  await app.close()
+  await database.close()
+  process.exit(0)
+}
+process.on('SIGINT', () => void stop('SIGINT'))
+process.on('SIGTERM', () => void stop('SIGTERM'))

@@ -1,0 +1,196 @@
+import type { Database, Kysely } from '../../db/database.ts'
+import { decodeCursor, page } from '../../platform/cursor.ts'
+import { AppError, type FieldError, invalid, notFound } from '../../platform/errors.ts'
+import { actorOf, type Principal, requirePermission } from '../../platform/principal.ts'
+import * as audit from '../audit/audit.service.ts'
+import { findOrgInScope } from '../orgs/orgs.service.ts'
+import * as repo from './access.repository.ts'
+import { checkPasswordRule, hashPassword } from './password.ts'
+
+export interface User {
+  id: string
+  username: string
+  displayName: string
+  orgId: string
+  orgName: string
+  roles: string[]
+  active: boolean
+  locked: boolean
+  lastLoginAt: string | null
+  createdAt: string
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+const USERNAME = /^[A-Za-z0-9_.-]{3,64}$/
+
+function toUser(r: repo.UserRecord, now = new Date()): User {
+  return {
+    id: r.id,
+    username: r.username,
+    displayName: r.display_name,
+    orgId: r.org_id,
+    orgName: r.org_name,
+    roles: r.roles,
+    active: r.active,
+    locked: r.locked_until !== null && r.locked_until > now,
+    lastLoginAt: r.last_login_at?.toISOString() ?? null,
+    createdAt: r.created_at.toISOString(),
+  }
+}
+
+async function loadInScope(db: Kysely<Database>, p: Principal, id: string): Promise<repo.UserRecord> {
+  if (!UUID.test(id)) throw notFound()
+  const found = await repo.findUserInScope(db, p.scope, id)
+  if (!found) throw notFound()
+  return found
+}
+
+export async function getUser(db: Kysely<Database>, p: Principal, id: string): Promise<User> {
+  requirePermission(p, 'user.read')
+  return toUser(await loadInScope(db, p, id))
+}
+
+export async function listUsers(
+  db: Kysely<Database>,
+  p: Principal,
+  f: { q?: string; orgId?: string; cursor?: string; limit?: number },
+): Promise<{ items: User[]; nextCursor: string | null }> {
+  requirePermission(p, 'user.read')
+  if (f.orgId && !UUID.test(f.orgId)) throw invalid('orgId', 'must be an organisation id')
+  const limit = f.limit ?? 50
+  const key = decodeCursor(f.cursor, 2)
+  if (key && !UUID.test(key[1]!)) throw invalid('cursor', 'not a cursor this API issued')
+  const rows = await repo.listUsers(db, p.scope, { ...f, after: key ? { username: key[0]!, id: key[1]! } : undefined, limit: limit + 1 })
+  const result = page(rows, limit, (r) => [r.username, r.id])
+  return { items: result.items.map((r) => toUser(r)), nextCursor: result.nextCursor }
+}
+
+async function checkRoles(db: Kysely<Database>, roles: string[]): Promise<void> {
+  const known = new Set((await repo.listRoles(db)).map((r) => r.code))
+  const unknown = roles.filter((r) => !known.has(r))
+  if (unknown.length > 0) throw invalid('roles', `unknown role: ${unknown.join(', ')}`)
+}
+
+export interface CreateUserInput {
+  username: string
+  displayName: string
+  orgId: string
+  roles: string[]
+  password: string
+}
+
+export async function createUser(db: Kysely<Database>, p: Principal, input: CreateUserInput): Promise<User> {
+  requirePermission(p, 'user.manage')
+  const errors: FieldError[] = []
+  const username = input.username.trim()
+  if (!USERNAME.test(username)) errors.push({ field: 'username', message: 'must be 3–64 letters, digits, dot, dash or underscore' })
+  if (!input.displayName.trim()) errors.push({ field: 'displayName', message: 'must not be empty' })
+  const rule = checkPasswordRule(input.password, username)
+  if (rule) errors.push(rule)
+  if (errors.length > 0) throw new AppError('VALIDATION_FAILED', undefined, errors)
+  const roles = [...new Set(input.roles)]
+  await checkRoles(db, roles)
+  // An organisation outside the caller's scope does not exist for them.
+  const org = await findOrgInScope(db, p, input.orgId)
+  if (!org) throw invalid('orgId', 'no such organisation')
+  if (!org.active) throw invalid('orgId', 'the organisation is deactivated')
+  const passwordHash = await hashPassword(input.password)
+  const id = await db.transaction().execute(async (trx) => {
+    if (await repo.findUserByUsername(trx, username)) throw new AppError('USERNAME_TAKEN', undefined, [{ field: 'username', message: 'is taken' }])
+    const newId = await repo.insertUser(trx, { username, displayName: input.displayName.trim(), passwordHash, orgId: org.id, roles })
+    await audit.record(trx, {
+      actor: actorOf(p),
+      action: 'user.create',
+      entityType: 'user',
+      entityId: newId,
+      regionCode: org.regionCode || null,
+      after: { username, displayName: input.displayName.trim(), orgId: org.id, roles },
+      requestId: p.requestId,
+    })
+    return newId
+  })
+  return getUser(db, p, id)
+}
+
+export async function updateUser(
+  db: Kysely<Database>,
+  p: Principal,
+  id: string,
+  patch: { displayName?: string; roles?: string[]; active?: boolean },
+): Promise<User> {
+  requirePermission(p, 'user.manage')
+  if (patch.displayName !== undefined && !patch.displayName.trim()) throw invalid('displayName', 'must not be empty')
+  if (patch.roles) await checkRoles(db, patch.roles)
+  if (id === p.userId && (patch.active === false || (patch.roles && !patch.roles.includes('admin') && p.roles.includes('admin')))) {
+    throw invalid(patch.active === false ? 'active' : 'roles', 'you cannot lock yourself out of administration')
+  }
+  await db.transaction().execute(async (trx) => {
+    if (!UUID.test(id)) throw notFound()
+    const before = await repo.findUserInScope(trx, p.scope, id, true)
+    if (!before) throw notFound()
+    if (patch.displayName !== undefined || patch.active !== undefined) {
+      await repo.updateUser(trx, id, {
+        ...(patch.displayName !== undefined ? { display_name: patch.displayName.trim() } : {}),
+        ...(patch.active !== undefined ? { active: patch.active } : {}),
+      })
+    }
+    if (patch.roles) await repo.setUserRoles(trx, id, [...new Set(patch.roles)])
+    if (patch.active === false) await repo.deleteSessionsOfUser(trx, id)
+    await audit.record(trx, {
+      actor: actorOf(p),
+      action: 'user.update',
+      entityType: 'user',
+      entityId: id,
+      regionCode: before.org_region_code,
+      before: { displayName: before.display_name, roles: before.roles, active: before.active },
+      after: {
+        displayName: patch.displayName?.trim() ?? before.display_name,
+        roles: patch.roles ? [...new Set(patch.roles)].sort() : before.roles,
+        active: patch.active ?? before.active,
+      },
+      requestId: p.requestId,
+    })
+  })
+  return getUser(db, p, id)
+}
+
+export async function resetPassword(db: Kysely<Database>, p: Principal, id: string, password: string): Promise<void> {
+  requirePermission(p, 'user.manage')
+  const user = await loadInScope(db, p, id)
+  const rule = checkPasswordRule(password, user.username)
+  if (rule) throw new AppError('VALIDATION_FAILED', undefined, [rule])
+  const passwordHash = await hashPassword(password)
+  await db.transaction().execute(async (trx) => {
+    await repo.updateUser(trx, id, { password_hash: passwordHash, password_changed_at: new Date(), failed_logins: 0, locked_until: null })
+    await repo.deleteSessionsOfUser(trx, id)
+    await audit.record(trx, {
+      actor: actorOf(p),
+      action: 'user.reset_password',
+      entityType: 'user',
+      entityId: id,
+      regionCode: user.org_region_code,
+      requestId: p.requestId,
+    })
+  })
+}
+
+export async function unlockUser(db: Kysely<Database>, p: Principal, id: string): Promise<void> {
+  requirePermission(p, 'user.manage')
+  const user = await loadInScope(db, p, id)
+  await db.transaction().execute(async (trx) => {
+    await repo.updateUser(trx, id, { failed_logins: 0, locked_until: null })
+    await audit.record(trx, {
+      actor: actorOf(p),
+      action: 'user.unlock',
+      entityType: 'user',
+      entityId: id,
+      regionCode: user.org_region_code,
+      before: { lockedUntil: user.locked_until },
+      requestId: p.requestId,
+    })
+  })
+}
+
+export function countUsers(db: Kysely<Database>, p: Principal): Promise<number> {
+  return repo.countUsers(db, p.scope)
+}

@@ -1,0 +1,179 @@
+import type { Database, Kysely } from '../../db/database.ts'
+import { decodeCursor, page } from '../../platform/cursor.ts'
+import { AppError, invalid, notFound } from '../../platform/errors.ts'
+import { actorOf, type Principal, requirePermission } from '../../platform/principal.ts'
+import { regionPrefixOf, scopeCovers } from '../../platform/scope.ts'
+import * as audit from '../audit/audit.service.ts'
+import { findRegion } from '../regions/regions.service.ts'
+import { canParent, isOrgType, levelFor } from './org-types.ts'
+import * as repo from './orgs.repository.ts'
+import type { OrgLevel } from './orgs.tables.ts'
+
+export interface Org {
+  id: string
+  name: string
+  type: string
+  level: OrgLevel
+  regionCode: string
+  regionName: string
+  industry: string | null
+  parentId: string | null
+  active: boolean
+  childCount: number
+}
+
+const toOrg = (r: repo.OrgRecord): Org => ({
+  id: r.id,
+  name: r.name,
+  type: r.type,
+  level: r.level,
+  regionCode: r.region_code ?? '',
+  regionName: r.region_name ?? '',
+  industry: r.industry,
+  parentId: r.parent_id,
+  active: r.active,
+  childCount: r.child_count,
+})
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+
+/** An id that is not even a uuid names no record the caller can see. */
+function assertId(id: string): void {
+  if (!UUID.test(id)) throw notFound()
+}
+
+export async function getOrg(db: Kysely<Database>, p: Principal, id: string): Promise<Org> {
+  requirePermission(p, 'org.read')
+  assertId(id)
+  const found = await repo.findInScope(db, p.scope, id)
+  if (!found) throw notFound()
+  return toOrg(found)
+}
+
+/** For other modules: the organisation if the caller's scope covers it, else null. */
+export async function findOrgInScope(db: Kysely<Database>, p: Principal, id: string): Promise<Org | null> {
+  if (!UUID.test(id)) return null
+  const found = await repo.findInScope(db, p.scope, id)
+  return found ? toOrg(found) : null
+}
+
+export async function listOrgs(
+  db: Kysely<Database>,
+  p: Principal,
+  f: { parentId?: string; q?: string; cursor?: string; limit?: number },
+): Promise<{ items: Org[]; nextCursor: string | null }> {
+  requirePermission(p, 'org.read')
+  if (f.parentId) assertId(f.parentId)
+  const limit = f.limit ?? 100
+  const key = decodeCursor(f.cursor, 2)
+  if (key && !UUID.test(key[1]!)) throw invalid('cursor', 'not a cursor this API issued')
+  const rows = await repo.list(db, p.scope, { ...f, after: key ? { name: key[0]!, id: key[1]! } : undefined, limit: limit + 1 })
+  const result = page(rows, limit, (r) => [r.name, r.id])
+  return { items: result.items.map(toOrg), nextCursor: result.nextCursor }
+}
+
+export interface CreateOrgInput {
+  parentId: string | null
+  name: string
+  type: string
+  regionCode: string
+  industry?: string | null
+}
+
+export async function createOrg(db: Kysely<Database>, p: Principal, input: CreateOrgInput): Promise<Org> {
+  requirePermission(p, 'org.manage')
+  const name = input.name.trim()
+  if (!name) throw invalid('name', 'must not be empty')
+  if (!isOrgType(input.type)) throw invalid('type', 'is not a known organisation type')
+  const type = input.type
+
+  const region = input.regionCode ? await findRegion(db, input.regionCode) : null
+  if (input.regionCode && !region) throw invalid('regionCode', 'is not a GB/T 2260 region code')
+  const placed = levelFor(type, region?.level ?? null, region?.hasChildren ?? false)
+  if ('problem' in placed) throw invalid('regionCode', placed.problem)
+  if (!scopeCovers(p.scope, region?.code ?? null, p.scope.industry ? (input.industry ?? p.scope.industry) : null)) {
+    throw invalid('regionCode', 'is outside your data scope')
+  }
+
+  let parent: repo.OrgRecord | undefined
+  if (input.parentId) {
+    assertId(input.parentId)
+    parent = await repo.findInScope(db, p.scope, input.parentId)
+    if (!parent) throw notFound()
+    if (!canParent(parent.level, placed.level, type)) throw invalid('type', `cannot sit under a ${parent.level}-level organisation`)
+    const parentPrefix = regionPrefixOf(parent.region_code)
+    if (!(region?.code ?? '').startsWith(parentPrefix)) throw invalid('regionCode', "must lie within the parent organisation's region")
+  } else if (placed.level !== 'national') {
+    throw invalid('parentId', 'is required below national level')
+  }
+  const industry = input.industry?.trim() || parent?.industry || null
+
+  const id = await db.transaction().execute(async (trx) => {
+    if (parent) await repo.lockForUpdate(trx, parent.id)
+    if (await repo.existsSiblingName(trx, parent?.id ?? null, name)) {
+      throw new AppError('CONFLICT', undefined, [{ field: 'name', message: 'an organisation with this name already sits under this parent' }])
+    }
+    const newId = await repo.insert(trx, { parentId: parent?.id ?? null, name, type, level: placed.level, regionCode: region?.code ?? null, industry })
+    await audit.record(trx, {
+      actor: actorOf(p),
+      action: 'org.create',
+      entityType: 'org',
+      entityId: newId,
+      regionCode: region?.code ?? null,
+      after: { name, type, level: placed.level, regionCode: region?.code ?? null, parentId: parent?.id ?? null, industry },
+      requestId: p.requestId,
+    })
+    return newId
+  })
+  return getOrg(db, p, id)
+}
+
+export async function updateOrg(
+  db: Kysely<Database>,
+  p: Principal,
+  id: string,
+  patch: { name?: string; industry?: string | null; active?: boolean },
+): Promise<Org> {
+  requirePermission(p, 'org.manage')
+  assertId(id)
+  await db.transaction().execute(async (trx) => {
+    await repo.lockForUpdate(trx, id)
+    const before = await repo.findInScope(trx, p.scope, id)
+    if (!before) throw notFound()
+    const changes: { name?: string; industry?: string | null; active?: boolean } = {}
+    if (patch.name !== undefined) {
+      const name = patch.name.trim()
+      if (!name) throw invalid('name', 'must not be empty')
+      if (name !== before.name && (await repo.existsSiblingName(trx, before.parent_id, name, id))) {
+        throw new AppError('CONFLICT', undefined, [{ field: 'name', message: 'an organisation with this name already sits under this parent' }])
+      }
+      changes.name = name
+    }
+    if (patch.industry !== undefined) changes.industry = patch.industry?.trim() || null
+    if (patch.active !== undefined) {
+      if (patch.active === false && (await repo.countActiveChildren(trx, id)) > 0) {
+        throw new AppError('CONFLICT', 'Deactivate or move its active child organisations first', [
+          { field: 'active', message: 'has active child organisations' },
+        ])
+      }
+      changes.active = patch.active
+    }
+    if (p.orgId === id && changes.active === false) throw invalid('active', 'you cannot deactivate your own organisation')
+    await repo.update(trx, id, changes)
+    await audit.record(trx, {
+      actor: actorOf(p),
+      action: 'org.update',
+      entityType: 'org',
+      entityId: id,
+      regionCode: before.region_code,
+      before: { name: before.name, industry: before.industry, active: before.active },
+      after: { name: changes.name ?? before.name, industry: changes.industry === undefined ? before.industry : changes.industry, active: changes.active ?? before.active },
+      requestId: p.requestId,
+    })
+  })
+  return getOrg(db, p, id)
+}
+
+export function countOrgs(db: Kysely<Database>, p: Principal): Promise<number> {
+  return repo.count(db, p.scope)
+}

@@ -1,0 +1,97 @@
+import { lazy, Suspense, type ReactNode } from 'react';
+import { App as AntdApp, ConfigProvider } from 'antd';
+import enUS from 'antd/locale/en_US';
+import zhCN from 'antd/locale/zh_CN';
+import { Navigate, Route, Routes } from 'react-router';
+import { AuthProvider, useAuth } from './auth/AuthContext';
+import { RequireAuth } from './auth/RequireAuth';
+import { ErrorBoundary } from './components/ErrorBoundary';
+import { FullPageSpin } from './components/FullPageSpin';
+import { I18nProvider } from './i18n/I18nProvider';
+import { useLang } from './i18n/context';
+import { ADMIN_PAGES, UPCOMING_MODULES } from './layout/navigation';
+import { theme } from './theme';
+
+const LoginPage = lazy(() => import('./pages/LoginPage'));
+const AppLayout = lazy(() => import('./layout/AppLayout'));
+const DashboardPage = lazy(() => import('./pages/DashboardPage'));
+const ComingSoonPage = lazy(() => import('./pages/ComingSoonPage'));
+const NotFoundPage = lazy(() => import('./pages/NotFoundPage'));
+const OrgsPage = lazy(() => import('./pages/admin/OrgsPage'));
+const UsersPage = lazy(() => import('./pages/admin/UsersPage'));
+const RolesPage = lazy(() => import('./pages/admin/RolesPage'));
+const AuditPage = lazy(() => import('./pages/admin/AuditPage'));
+
+function AntdRoot({ children }: { children: ReactNode }) {
+  const { lang } = useLang();
+  return (
+    <ConfigProvider locale={lang === 'zh-CN' ? zhCN : enUS} theme={theme}>
+      <AntdApp>{children}</AntdApp>
+    </ConfigProvider>
+  );
+}
+
+/** First admin page the user may open, for the bare /admin path. */
+function AdminIndex() {
+  const { can } = useAuth();
+  const first = ADMIN_PAGES.find((p) => !p.permission || can(p.permission));
+  return <Navigate to={first ? first.path : '/'} replace />;
+}
+
+function AppRoutes() {
+  return (
+    <Routes>
+      <Route
+        path="/login"
+        element={
+          <Suspense fallback={<FullPageSpin />}>
+            <LoginPage />
+          </Suspense>
+        }
+      />
+      <Route
+        path="/"
+        element={
+          <RequireAuth>
+            <Suspense fallback={<FullPageSpin />}>
+              <AppLayout />
+            </Suspense>
+          </RequireAuth>
+        }
+      >
+        <Route index element={<DashboardPage />} />
+        {UPCOMING_MODULES.map((m) => (
+          <Route
+            key={m.key}
+            path={m.path.slice(1)}
+            element={
+              <RequireAuth permission={m.permission}>
+                <ComingSoonPage module={m.label} icon={m.icon} />
+              </RequireAuth>
+            }
+          />
+        ))}
+        <Route path="admin" element={<AdminIndex />} />
+        <Route path="admin/orgs" element={<RequireAuth permission="org.read"><OrgsPage /></RequireAuth>} />
+        <Route path="admin/users" element={<RequireAuth permission="user.read"><UsersPage /></RequireAuth>} />
+        <Route path="admin/roles" element={<RequireAuth permission="role.read"><RolesPage /></RequireAuth>} />
+        <Route path="admin/audit" element={<RequireAuth permission="audit.read"><AuditPage /></RequireAuth>} />
+        <Route path="*" element={<NotFoundPage />} />
+      </Route>
+    </Routes>
+  );
+}
+
+export function App() {
+  return (
+    <I18nProvider>
+      <AntdRoot>
+        <ErrorBoundary>
+          <AuthProvider>
+            <AppRoutes />
+          </AuthProvider>
+        </ErrorBoundary>
+      </AntdRoot>
+    </I18nProvider>
+  );
+}

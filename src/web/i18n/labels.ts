@@ -1,0 +1,30 @@
+import { useMemo } from 'react';
+import { useI18n } from './context';
+
+/** Translated labels for server-provided codes, falling back to the code (or server name). */
+export interface Labels {
+  role: (code: string, serverName?: string) => string;
+  permission: (code: string) => string;
+  permissionDomain: (domain: string) => string;
+  orgType: (code: string) => string;
+  orgLevel: (code: string) => string;
+  regionLevel: (code: string) => string;
+  /** Region display: name, or "National" for the empty code. */
+  region: (code: string | null | undefined, name: string | null | undefined) => string;
+}
+
+export function useLabels(): Labels {
+  const { t, has } = useI18n();
+  return useMemo<Labels>(() => {
+    const lookup = (key: string, fallback: string) => (has(key) ? t(key) : fallback);
+    return {
+      role: (code, serverName) => lookup(`role.${code}`, serverName || code),
+      permission: (code) => lookup(`perm.${code}`, code),
+      permissionDomain: (domain) => lookup(`permDomain.${domain}`, domain),
+      orgType: (code) => lookup(`orgType.${code}`, code),
+      orgLevel: (code) => lookup(`orgLevel.${code}`, code),
+      regionLevel: (code) => lookup(`regionLevel.${code}`, code),
+      region: (code, name) => (code ? name || code : t('scope.national')),
+    };
+  }, [t, has]);
+}

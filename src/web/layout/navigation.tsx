@@ -1,0 +1,95 @@
+import type { ReactNode } from 'react';
+import {
+  AlertOutlined,
+  ApartmentOutlined,
+  AuditOutlined,
+  BarChartOutlined,
+  DashboardOutlined,
+  GiftOutlined,
+  IdcardOutlined,
+  MoneyCollectOutlined,
+  SafetyCertificateOutlined,
+  SettingOutlined,
+  ShopOutlined,
+  UserOutlined,
+} from '@ant-design/icons';
+import type { MessageKey } from '../i18n/zh-CN';
+
+export interface NavLeaf {
+  key: string;
+  path: string;
+  label: MessageKey;
+  icon: ReactNode;
+  /** Shown only to users holding this permission; undefined = everyone signed in. */
+  permission?: string;
+  testId: string;
+}
+
+export interface NavGroup {
+  key: string;
+  path: string;
+  label: MessageKey;
+  icon: ReactNode;
+  testId: string;
+  children: NavLeaf[];
+}
+
+export type NavEntry = NavLeaf | NavGroup;
+
+export function isGroup(entry: NavEntry): entry is NavGroup {
+  return 'children' in entry;
+}
+
+/** Modules that are planned but not built yet: they render a "coming soon" page. */
+export const UPCOMING_MODULES: NavLeaf[] = [
+  { key: 'households', path: '/households', label: 'nav.households', icon: <IdcardOutlined />, permission: 'household.read', testId: 'nav-households' },
+  { key: 'programmes', path: '/programmes', label: 'nav.programmes', icon: <GiftOutlined />, permission: 'programme.read', testId: 'nav-programmes' },
+  { key: 'funds', path: '/funds', label: 'nav.funds', icon: <MoneyCollectOutlined />, permission: 'fund.read', testId: 'nav-funds' },
+  { key: 'centres', path: '/centres', label: 'nav.centres', icon: <ShopOutlined />, permission: 'centre.read', testId: 'nav-centres' },
+  { key: 'monitoring', path: '/monitoring', label: 'nav.monitoring', icon: <AlertOutlined />, permission: 'monitor.read', testId: 'nav-monitoring' },
+  { key: 'reports', path: '/reports', label: 'nav.reports', icon: <BarChartOutlined />, permission: 'report.read', testId: 'nav-reports' },
+];
+
+export const ADMIN_PAGES: NavLeaf[] = [
+  { key: 'admin-orgs', path: '/admin/orgs', label: 'nav.adminOrgs', icon: <ApartmentOutlined />, permission: 'org.read', testId: 'nav-admin-orgs' },
+  { key: 'admin-users', path: '/admin/users', label: 'nav.adminUsers', icon: <UserOutlined />, permission: 'user.read', testId: 'nav-admin-users' },
+  { key: 'admin-roles', path: '/admin/roles', label: 'nav.adminRoles', icon: <SafetyCertificateOutlined />, permission: 'role.read', testId: 'nav-admin-roles' },
+  { key: 'admin-audit', path: '/admin/audit', label: 'nav.adminAudit', icon: <AuditOutlined />, permission: 'audit.read', testId: 'nav-admin-audit' },
+];
+
+export const NAVIGATION: NavEntry[] = [
+  { key: 'dashboard', path: '/', label: 'nav.dashboard', icon: <DashboardOutlined />, testId: 'nav-dashboard' },
+  ...UPCOMING_MODULES,
+  { key: 'admin', path: '/admin', label: 'nav.admin', icon: <SettingOutlined />, testId: 'nav-admin', children: ADMIN_PAGES },
+];
+
+/** Navigation pruned to what `can` allows; groups with no visible child disappear. */
+export function visibleNavigation(can: (permission: string) => boolean): NavEntry[] {
+  const allowed = (leaf: NavLeaf) => !leaf.permission || can(leaf.permission);
+  const result: NavEntry[] = [];
+  for (const entry of NAVIGATION) {
+    if (isGroup(entry)) {
+      const children = entry.children.filter(allowed);
+      if (children.length > 0) result.push({ ...entry, children });
+    } else if (allowed(entry)) {
+      result.push(entry);
+    }
+  }
+  return result;
+}
+
+/** Key of the nav leaf matching a pathname (longest path prefix wins). */
+export function selectedKeyFor(pathname: string): { selected: string; open: string | null } {
+  if (pathname === '/' || pathname === '') return { selected: 'dashboard', open: null };
+  for (const entry of NAVIGATION) {
+    if (isGroup(entry)) {
+      const child = entry.children.find((c) => pathname === c.path || pathname.startsWith(`${c.path}/`));
+      if (child) return { selected: child.key, open: entry.key };
+      if (pathname === entry.path) return { selected: '', open: entry.key };
+    } else if (entry.path !== '/' && (pathname === entry.path || pathname.startsWith(`${entry.path}/`))) {
+      return { selected: entry.key, open: null };
+    }
+  }
+  return { selected: '', open: null };
+}
+
