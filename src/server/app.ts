@@ -104,7 +104,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const secureCookies = options.secureCookies ?? false
   await app.register(
     async (api) => {
-      await api.register(loginRoutes, { db, secureCookies })
+      await api.register(loginRoutes, { db, secureCookies, loginRateLimit: options.loginRateLimit ?? 10 })
       await api.register(async (protectedApi) => {
         requireSession(protectedApi)
         await protectedApi.register(accessRoutes, { db, secureCookies })

@@ -26,14 +26,15 @@ import { createUser, getUser, listUsers, resetPassword, unlockUser, updateUser }
 interface Options {
   db: Kysely<Database>
   secureCookies: boolean
+  loginRateLimit?: number
 }
 
 /** Sign-in: the one API route open to anonymous callers, rate limited per address. */
-export const loginRoutes: FastifyPluginAsyncTypebox<Options> = async (app, { db, secureCookies }) => {
+export const loginRoutes: FastifyPluginAsyncTypebox<Options> = async (app, { db, secureCookies, loginRateLimit = 10 }) => {
   app.post(
     '/auth/login',
     {
-      config: { rateLimit: { max: 10, timeWindow: '1 minute' } },
+      config: { rateLimit: { max: loginRateLimit, timeWindow: '1 minute' } },
       schema: {
         tags: ['auth'],
         summary: 'Sign in with username and password; sets the session cookie',

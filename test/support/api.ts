@@ -1,0 +1,51 @@
+import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify'
+import { buildApp } from '../../src/server/app.ts'
+import { TEST_PASSWORD } from './engine.ts'
+import { type TestDatabase, testDatabase } from './db.ts'
+
+export interface Session {
+  cookie: string
+  csrfToken: string
+  userId: string
+}
+
+export interface TestApi {
+  app: FastifyInstance
+  database: TestDatabase
+  /** Signs in a demo user (password TEST_PASSWORD unless given). */
+  login(username: string, password?: string): Promise<Session>
+  /** A request as `session` (anonymous when null); writes carry the CSRF token. */
+  request(session: Session | null, options: InjectOptions): Promise<LightMyRequestResponse>
+  close(): Promise<void>
+}
+
+export async function testApi(options: { loginRateLimit?: number } = {}): Promise<TestApi> {
+  const database = await testDatabase()
+  const app = await buildApp({ database, loginRateLimit: options.loginRateLimit ?? 10_000 })
+  await app.ready()
+  const api: TestApi = {
+    app,
+    database,
+    async login(username, password = TEST_PASSWORD) {
+      const res = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username, password } })
+      if (res.statusCode !== 200) throw new Error(`login ${username} failed: ${res.statusCode} ${res.body}`)
+      const cookie = res.cookies.find((c) => c.name === 'jk_sid')
+      if (!cookie) throw new Error('no session cookie')
+      const body = res.json() as { csrfToken: string; user: { id: string } }
+      return { cookie: `jk_sid=${cookie.value}`, csrfToken: body.csrfToken, userId: body.user.id }
+    },
+    request(session, options) {
+      const headers: Record<string, string> = { ...(options.headers as Record<string, string> | undefined) }
+      if (session) {
+        headers.cookie = session.cookie
+        if (options.method && !['GET', 'HEAD'].includes(options.method)) headers['x-csrf-token'] = session.csrfToken
+      }
+      return app.inject({ ...options, headers })
+    },
+    async close() {
+      await app.close()
+      await database.drop()
+    },
+  }
+  return api
+}
