@@ -1,0 +1,43 @@
+import { sql } from 'kysely'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Database } from '../../src/server/db/database.ts'
+import { type TestDatabase, testDatabase } from '../support/db.ts'
+
+let database: TestDatabase
+beforeAll(async () => {
+  database = await testDatabase()
+})
+afterAll(async () => database?.drop())
+
+type Columns<T> = { [K in keyof T]-?: true }
+
+// Each list must name exactly the keys of its table type (the compiler checks that),
+// and this test checks that it names exactly the columns of the migrated table.
+const declared: { [T in keyof Database]: Columns<Database[T]> } = {
+  region: { code: true, name: true, level: true, parent_code: true, province_code: true },
+  org: { id: true, parent_id: true, name: true, type: true, level: true, region_code: true, province_code: true, industry: true, active: true, created_at: true, updated_at: true },
+  role: { code: true, name_zh: true, name_en: true, permissions: true, built_in: true },
+  app_user: {
+    id: true, username: true, display_name: true, password_hash: true, org_id: true, locale: true, active: true, failed_logins: true,
+    locked_until: true, last_login_at: true, password_changed_at: true, created_at: true, updated_at: true,
+  },
+  user_role: { user_id: true, role_code: true },
+  session: { token_hash: true, user_id: true, csrf_token: true, created_at: true, last_seen_at: true, expires_at: true, ip: true, user_agent: true },
+  audit_head: { province_code: true, last_seq: true, last_hash: true },
+  audit_log: {
+    province_code: true, seq: true, at: true, actor_id: true, actor_name: true, action: true, entity_type: true, entity_id: true,
+    region_code: true, before: true, after: true, request_id: true, prev_hash: true, hash: true,
+  },
+}
+
+describe('table types', () => {
+  it('match the migrated schema column for column', async () => {
+    const { rows } = await sql<{ table_name: string; column_name: string }>`
+      SELECT table_name, column_name FROM information_schema.columns
+      WHERE table_schema = 'public' AND table_name NOT LIKE 'kysely_%'`.execute(database.db)
+    const actual: Record<string, string[]> = {}
+    for (const r of rows) (actual[r.table_name] ??= []).push(r.column_name)
+    const expected = Object.fromEntries(Object.entries(declared).map(([t, cols]) => [t, Object.keys(cols).sort()]))
+    expect(Object.fromEntries(Object.entries(actual).map(([t, cols]) => [t, cols.sort()]))).toEqual(expected)
+  })
+})
