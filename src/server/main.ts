@@ -4,6 +4,7 @@ import { prepareDatabase } from './bootstrap.ts'
 import { loadConfig } from './config.ts'
 import type { DatabaseHandle } from './db/engine.ts'
 import { DataDirLockedError } from './db/lock.ts'
+import { purgeExpiredSessions } from './modules/access/auth.service.ts'
 
 const config = loadConfig()
 const log = pino({ level: config.logLevel })
@@ -23,11 +24,17 @@ log.info({ engine: database.kind, where: database.where }, 'database ready')
 const app = await buildApp({ database, logger: log, webDir: config.webDir, secureCookies: process.env.JIEKUN_SECURE_COOKIES === '1' })
 await app.listen({ port: config.port, host: config.host })
 
+const purge = setInterval(() => {
+  purgeExpiredSessions(database.db).catch((err: unknown) => log.warn({ err }, 'session purge failed'))
+}, 60 * 60 * 1000)
+purge.unref()
+
 let stopping = false
 async function stop(signal: string): Promise<void> {
   if (stopping) return
   stopping = true
   log.info({ signal }, 'shutting down')
+  clearInterval(purge)
   await app.close()
   await database.close()
   process.exit(0)

@@ -162,6 +162,11 @@ export async function changePassword(
   })
 }
 
+/** Removes sessions past their absolute expiry; the server runs it every hour. */
+export async function purgeExpiredSessions(db: Kysely<Database>, now = new Date()): Promise<void> {
+  await repo.deleteExpiredSessions(db, now)
+}
+
 export function sessionCookieMaxAgeSeconds(): number {
   return SESSION_ABSOLUTE_MS / 1000
 }

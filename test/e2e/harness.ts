@@ -1,0 +1,57 @@
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import type { FastifyInstance } from 'fastify'
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core'
+import { buildApp } from '../../src/server/app.ts'
+import { prepareDatabase } from '../../src/server/bootstrap.ts'
+import { loadConfig } from '../../src/server/config.ts'
+import type { DatabaseHandle } from '../../src/server/db/engine.ts'
+
+export const DEMO_PASSWORD = 'e2e-demo-password'
+
+export interface Harness {
+  baseUrl: string
+  browser: Browser
+  /** A fresh browser context (own cookies) and page at the given size. */
+  newPage(size?: { width: number; height: number }): Promise<{ context: BrowserContext; page: Page }>
+  close(): Promise<void>
+}
+
+/** The real server on a fresh embedded store with demo data, and Debian's Chromium. */
+export async function startHarness(): Promise<Harness> {
+  const webDir = path.resolve('dist/web')
+  if (!fs.existsSync(path.join(webDir, 'index.html'))) throw new Error('dist/web is not built: run npm run build:web first')
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'jiekun-e2e-'))
+  const config = { ...loadConfig({ DATA_DIR: dataDir, JIEKUN_DEMO_PASSWORD: DEMO_PASSWORD }), seedDemo: true }
+  const database: DatabaseHandle = await prepareDatabase(config, { info: () => undefined })
+  const app: FastifyInstance = await buildApp({ database, webDir })
+  await app.listen({ port: 0, host: '127.0.0.1' })
+  const address = app.server.address()
+  if (!address || typeof address === 'string') throw new Error('no port')
+  const browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+  })
+  return {
+    baseUrl: `http://127.0.0.1:${address.port}`,
+    browser,
+    async newPage(size = { width: 1366, height: 768 }) {
+      const context = await browser.newContext({ viewport: size, locale: 'zh-CN', baseURL: `http://127.0.0.1:${address.port}` })
+      return { context, page: await context.newPage() }
+    },
+    async close() {
+      await browser.close()
+      await app.close()
+      await database.close()
+      fs.rmSync(dataDir, { recursive: true, force: true })
+    },
+  }
+}
+
+/** Where screenshots of each page go, for people to look at (not compared by the tests). */
+export function screenshotPath(name: string): string {
+  const dir = path.resolve('test-results/screenshots')
+  fs.mkdirSync(dir, { recursive: true })
+  return path.join(dir, `${name}.png`)
+}
