@@ -8,6 +8,13 @@ export function setCsrfToken(token: string | null): void {
   csrfToken = token;
 }
 
+/** UI language, sent as Accept-Language so server messages match the UI. */
+let language = 'zh-CN';
+
+export function setApiLanguage(lang: string): void {
+  language = lang;
+}
+
 type UnauthorizedHandler = () => void;
 
 /** Default: hard navigation to the login page; AuthProvider replaces it with a router-aware one. */
@@ -25,6 +32,7 @@ const NO_REDIRECT_ON_401 = ['/api/auth/login', '/api/auth/me', '/api/auth/passwo
 
 const sessionMiddleware: Middleware = {
   onRequest({ request }) {
+    request.headers.set('Accept-Language', language);
     if (!SAFE_METHODS.has(request.method.toUpperCase()) && csrfToken) {
       request.headers.set('x-csrf-token', csrfToken);
     }

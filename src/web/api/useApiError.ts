@@ -36,7 +36,7 @@ export interface ErrorReporter {
   describe: (err: unknown) => string;
   /**
    * Put validation details (and optionally code-specific errors) on form fields.
-   * Always toasts as well, so nothing is lost if a field is not on the form.
+   * Toasts only when no field on the form took the error, so nothing is lost.
    */
   showFormError: <V>(err: unknown, form: FormInstance<V>, codeFields?: Partial<Record<string, string>>) => void;
 }
@@ -61,7 +61,11 @@ export function useApiError(): ErrorReporter {
         const fields = err.fieldErrors.map((f) => ({ name: toNamePath(f.field), errors: [f.message] }));
         const codeField = codeFields?.[err.code];
         if (codeField) fields.push({ name: [codeField], errors: [describe(err)] });
-        if (fields.length > 0) form.setFields(fields as Parameters<FormInstance<V>['setFields']>[0]);
+        if (fields.length > 0) {
+          form.setFields(fields as Parameters<FormInstance<V>['setFields']>[0]);
+          const shown = fields.some((f) => form.getFieldError(f.name as Parameters<FormInstance<V>['getFieldError']>[0]).length > 0);
+          if (shown) return;
+        }
       }
       showError(err);
     },

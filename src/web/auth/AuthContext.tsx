@@ -1,7 +1,7 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { useNavigate } from 'react-router';
 import { api, setCsrfToken, setUnauthorizedHandler } from '../api/client';
-import { ApiError, unwrap, unwrapVoid } from '../api/errors';
+import { unwrap, unwrapVoid } from '../api/errors';
 import type { Me } from '../api/types';
 
 export type AuthStatus = 'loading' | 'anonymous' | 'authenticated';
@@ -45,12 +45,9 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   const refresh = useCallback(async () => {
     try {
       signedIn(await unwrap(api.GET('/api/auth/me')));
-    } catch (err) {
-      if (err instanceof ApiError && err.status === 401) signedOut();
-      else {
-        // server unreachable: treat as signed out so the login page can show the error on submit
-        signedOut();
-      }
+    } catch {
+      // 401, or the server is unreachable: either way show the login page (it reports errors on submit)
+      signedOut();
     }
   }, [signedIn, signedOut]);
 

@@ -59,7 +59,7 @@ export function ChangePasswordModal({ open, onClose }: { open: boolean; onClose:
       destroyOnHidden
       forceRender
     >
-      <Form<Values> form={form} layout="vertical" onFinish={submit} requiredMark={false} data-testid="password-form">
+      <Form<Values> form={form} name="changePassword" layout="vertical" onFinish={submit} requiredMark={false} data-testid="password-form">
         <Form.Item
           name="currentPassword"
           label={t('password.current')}

@@ -1,6 +1,7 @@
 import { Segmented } from 'antd';
 import { LANGS, useLang, useT, type Lang } from '../i18n/context';
 
+/** Short labels, each in its own language (like any language picker). */
 const SHORT: Record<Lang, string> = { 'zh-CN': '中文', en: 'EN' };
 
 /** Two-way language toggle; the choice is stored in localStorage `jk.lang`. */

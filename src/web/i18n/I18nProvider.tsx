@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useMemo, useState, type ReactNode } from 'react';
 import dayjs from 'dayjs';
+import { setApiLanguage } from '../api/client';
 import 'dayjs/locale/zh-cn';
 import en from './en';
 import zhCN from './zh-CN';
@@ -19,6 +20,7 @@ function readStoredLang(): Lang {
 
 function applyLang(lang: Lang): void {
   dayjs.locale(lang === 'zh-CN' ? 'zh-cn' : 'en');
+  setApiLanguage(lang);
   document.documentElement.lang = lang;
 }
 

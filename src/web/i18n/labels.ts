@@ -4,6 +4,8 @@ import { useI18n } from './context';
 /** Translated labels for server-provided codes, falling back to the code (or server name). */
 export interface Labels {
   role: (code: string, serverName?: string) => string;
+  /** Role label from a role record: our translation for built-ins, else the server's name in the UI language. */
+  roleOf: (role: { code: string; name: string; nameZh?: string; nameEn?: string }) => string;
   permission: (code: string) => string;
   permissionDomain: (domain: string) => string;
   orgType: (code: string) => string;
@@ -14,11 +16,12 @@ export interface Labels {
 }
 
 export function useLabels(): Labels {
-  const { t, has } = useI18n();
+  const { t, has, lang } = useI18n();
   return useMemo<Labels>(() => {
     const lookup = (key: string, fallback: string) => (has(key) ? t(key) : fallback);
     return {
       role: (code, serverName) => lookup(`role.${code}`, serverName || code),
+      roleOf: (r) => lookup(`role.${r.code}`, (lang === 'zh-CN' ? r.nameZh : r.nameEn) || r.name || r.code),
       permission: (code) => lookup(`perm.${code}`, code),
       permissionDomain: (domain) => lookup(`permDomain.${domain}`, domain),
       orgType: (code) => lookup(`orgType.${code}`, code),
@@ -26,5 +29,5 @@ export function useLabels(): Labels {
       regionLevel: (code) => lookup(`regionLevel.${code}`, code),
       region: (code, name) => (code ? name || code : t('scope.national')),
     };
-  }, [t, has]);
+  }, [t, has, lang]);
 }

@@ -13,7 +13,7 @@ import { NavMenu } from './NavMenu';
 import { UserMenu } from './UserMenu';
 
 const COLLAPSE_KEY = 'jk.siderCollapsed';
-const SIDER_WIDTH = 220;
+const SIDER_WIDTH = 240;
 const SIDER_COLLAPSED_WIDTH = 64;
 
 function readCollapsed(): boolean {
@@ -79,14 +79,26 @@ export default function AppLayout() {
           collapsedWidth={SIDER_COLLAPSED_WIDTH}
           collapsed={collapsed}
           trigger={null}
-          style={{ position: 'sticky', top: 0, height: '100vh', overflow: 'auto', zIndex: 20 }}
+          style={
+            isTablet
+              ? { position: 'fixed', insetInlineStart: 0, top: 0, bottom: 0, overflow: 'auto', zIndex: 120 }
+              : { position: 'sticky', top: 0, height: '100vh', overflow: 'auto', zIndex: 20 }
+          }
           data-testid="sider"
         >
           <Brand collapsed={collapsed} />
           <NavMenu collapsed={collapsed} onNavigate={isTablet ? foldTablet : undefined} />
         </Layout.Sider>
       )}
-      <Layout>
+      {isTablet && !collapsed ? (
+        // Tablets: the expanded sider floats over the page; a tap outside folds it again.
+        <div
+          onClick={foldTablet}
+          aria-hidden
+          style={{ position: 'fixed', inset: 0, background: 'rgba(0,0,0,0.25)', zIndex: 110 }}
+        />
+      ) : null}
+      <Layout style={isTablet ? { marginInlineStart: SIDER_COLLAPSED_WIDTH } : undefined}>
         <Layout.Header
           style={{
             position: 'sticky',

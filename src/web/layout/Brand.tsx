@@ -14,7 +14,7 @@ export function Brand({ collapsed }: { collapsed: boolean }) {
             <Typography.Text strong style={{ color: '#fff', fontSize: 17 }}>
               {t('app.name')}
             </Typography.Text>
-            <Typography.Text ellipsis style={{ color: 'rgba(255,255,255,0.65)', fontSize: 11, maxWidth: 150 }}>
+            <Typography.Text style={{ color: 'rgba(255,255,255,0.65)', fontSize: 11, lineHeight: 1.25 }}>
               {t('app.subtitle')}
             </Typography.Text>
           </Flex>

@@ -60,23 +60,40 @@ export function levelFor(type: string | undefined, regionLevel: string | null | 
   return isRegionLevel(regionLevel) ? regionLevel : null;
 }
 
-/** Deepest region level a type should be placed at (limits the region picker). */
+/**
+ * Region level an org of `type` must sit in: `null` for national bodies (no region),
+ * 'any' for centres and stations (their level follows the region).
+ * Grassroots unions sit in a county, or in a city that has no counties (e.g. 东莞).
+ */
 export function regionDepthFor(type: string | undefined): RegionLevel | null | 'any' {
   if (!type || !isOrgType(type)) return 'any';
   const fixed = FIXED_LEVEL[type];
   if (fixed === 'national') return null;
-  if (fixed === 'grassroots' || fixed === null) return 'any';
+  if (fixed === null) return 'any';
+  if (fixed === 'grassroots') return 'county';
   return fixed;
+}
+
+/** Whether a region of this level fits the type (mirrors the server's rule). */
+export function regionFits(type: string | undefined, region: { level: string; hasChildren: boolean }): boolean {
+  const depth = regionDepthFor(type);
+  if (depth === 'any') return true;
+  if (depth === null) return false;
+  if (type === 'grassroots_union') return region.level === 'county' || (region.level === 'city' && !region.hasChildren);
+  return region.level === depth;
 }
 
 const RANK: Record<OrgLevel, number> = { national: 0, province: 1, city: 2, county: 3, grassroots: 4 };
 
-/** Types that may sit below a parent of the given level (same level or deeper). */
+/**
+ * Types that may sit below a parent of the given level: fixed-level types must be
+ * deeper; centres and stations may also sit beside the parent at its level.
+ */
 export function childTypesFor(parentLevel: string): OrgType[] {
   if (!isOrgLevel(parentLevel)) return [...ORG_TYPES];
   return ORG_TYPES.filter((type) => {
     const fixed = FIXED_LEVEL[type];
-    if (fixed === null) return true;
-    return RANK[fixed] > RANK[parentLevel] || (fixed !== 'national' && RANK[fixed] === RANK[parentLevel]);
+    if (fixed === null) return parentLevel !== 'grassroots';
+    return RANK[fixed] > RANK[parentLevel];
   });
 }

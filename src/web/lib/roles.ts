@@ -7,8 +7,10 @@ import type { Role } from '../api/types';
 export const BUILT_IN_ROLES = ['admin', 'case_worker', 'approver', 'fund_manager', 'centre_operator', 'monitor', 'inspector'] as const;
 
 /** Roles from GET /api/roles, falling back to the built-in codes. */
-export function useRoleList(): { roles: Pick<Role, 'code' | 'name'>[]; loading: boolean } {
-  const [roles, setRoles] = useState<Pick<Role, 'code' | 'name'>[]>([]);
+type RoleName = Pick<Role, 'code' | 'name'> & Partial<Pick<Role, 'nameZh' | 'nameEn'>>;
+
+export function useRoleList(): { roles: RoleName[]; loading: boolean } {
+  const [roles, setRoles] = useState<RoleName[]>([]);
   const [loading, setLoading] = useState(true);
   useEffect(() => {
     let cancelled = false;

@@ -37,7 +37,7 @@ export function useAsync<T>(load: () => Promise<T>, deps: readonly unknown[]): A
     return () => {
       cancelled = true;
     };
-    // eslint-style note: deps are supplied by the caller on purpose.
+    // `deps` are supplied by the caller on purpose (like useEffect).
   }, [tick, ...deps]);
 
   const reload = useCallback(() => setTick((n) => n + 1), []);

@@ -18,11 +18,13 @@ function WelcomeCard() {
         {t('dashboard.welcome', { name: me.displayName })}
       </Typography.Title>
       <Typography.Paragraph type="secondary">{t('dashboard.intro')}</Typography.Paragraph>
-      <Descriptions column={{ xs: 1, md: 2 }} size="small">
+      <Descriptions column={{ xs: 1, sm: 1, md: 1, lg: 2, xl: 2, xxl: 2 }} size="small">
         <Descriptions.Item label={t('dashboard.username')}>{me.username}</Descriptions.Item>
         <Descriptions.Item label={t('dashboard.org')}>
-          <span data-testid="welcome-org">{me.org.name}</span>
-          <Typography.Text type="secondary"> · {labels.orgLevel(me.org.level)}</Typography.Text>
+          <span>
+            <span data-testid="welcome-org">{me.org.name}</span>
+            <Typography.Text type="secondary">{` · ${labels.orgLevel(me.org.level)}`}</Typography.Text>
+          </span>
         </Descriptions.Item>
         <Descriptions.Item label={t('dashboard.scope')}>
           <span data-testid="welcome-scope">

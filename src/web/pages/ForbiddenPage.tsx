@@ -1,4 +1,5 @@
 import { Result } from 'antd';
+import { LockOutlined } from '@ant-design/icons';
 import { BackHomeButton } from '../components/BackHomeButton';
 import { useT } from '../i18n/context';
 
@@ -7,7 +8,7 @@ export function ForbiddenPage() {
   const t = useT();
   return (
     <Result
-      status="403"
+      icon={<LockOutlined style={{ color: '#8aa4c8' }} />}
       title={t('forbidden.title')}
       subTitle={t('forbidden.desc')}
       extra={<BackHomeButton primary />}

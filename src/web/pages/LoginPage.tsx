@@ -60,7 +60,7 @@ export default function LoginPage() {
           </Typography.Title>
           <Typography.Text type="secondary">{t('app.subtitle')}</Typography.Text>
         </Flex>
-        <Form<Values> layout="vertical" onFinish={submit} requiredMark={false} size="large" data-testid="login-form" disabled={submitting}>
+        <Form<Values> name="login" layout="vertical" onFinish={submit} requiredMark={false} size="large" data-testid="login-form" disabled={submitting}>
           {error ? (
             <Alert type="error" showIcon title={describe(error)} style={{ marginBottom: 16 }} data-testid="login-error" role="alert" />
           ) : null}

@@ -64,6 +64,8 @@ export default function UsersPage() {
       {
         title: t('users.username'),
         dataIndex: 'username',
+        width: 170,
+        ellipsis: true,
         render: (value: string, u) => (
           <Space size={4}>
             <Typography.Text strong>{value}</Typography.Text>
@@ -71,15 +73,15 @@ export default function UsersPage() {
           </Space>
         ),
       },
-      { title: t('users.displayName'), dataIndex: 'displayName' },
-      { title: t('users.org'), dataIndex: 'orgName', responsive: ['md'], ellipsis: true },
+      { title: t('users.displayName'), dataIndex: 'displayName', width: 150, ellipsis: true },
+      { title: t('users.org'), dataIndex: 'orgName', responsive: ['lg'], width: 180, ellipsis: true },
       {
         title: t('users.roles'),
         dataIndex: 'roles',
         render: (roles: string[]) => (
           <Flex gap={4} wrap>
             {roles.map((r) => (
-              <Tag key={r} style={{ marginInlineEnd: 0 }}>
+              <Tag key={r} title={labels.role(r)} style={{ marginInlineEnd: 0, maxWidth: '100%', overflow: 'hidden', textOverflow: 'ellipsis' }}>
                 {labels.role(r)}
               </Tag>
             ))}
@@ -89,7 +91,7 @@ export default function UsersPage() {
       {
         title: t('users.status'),
         key: 'status',
-        width: 110,
+        width: 96,
         render: (_: unknown, u) => (
           <Flex gap={4} wrap>
             {u.active ? <Tag color="success">{t('common.active')}</Tag> : <Tag>{t('common.inactive')}</Tag>}
@@ -101,8 +103,8 @@ export default function UsersPage() {
         title: t('users.lastLogin'),
         dataIndex: 'lastLoginAt',
         responsive: ['xl'],
-        width: 170,
-        render: (v: string | null) => (v ? formatDateTime(v) : <Typography.Text type="secondary">{t('users.never')}</Typography.Text>),
+        width: 150,
+        render: (v: string | null) => (v ? formatDateTime(v, true) : <Typography.Text type="secondary">{t('users.never')}</Typography.Text>),
       },
     ];
     if (canManage) {
@@ -110,6 +112,7 @@ export default function UsersPage() {
         title: t('common.actions'),
         key: 'actions',
         width: 130,
+        fixed: 'right',
         render: (_: unknown, u) => <UserActions user={u} onEdit={setEditing} onResetPassword={setResetting} onUnlock={(x) => void unlock(x)} />,
       });
     }
@@ -153,7 +156,8 @@ export default function UsersPage() {
           loading={list.loading}
           pagination={false}
           size="middle"
-          scroll={{ x: 'max-content' }}
+          tableLayout="fixed"
+          scroll={{ x: 980 }}
           locale={{ emptyText: t('users.empty') }}
           onRow={(u) => ({ 'data-testid': `user-row-${u.username}` }) as HTMLAttributes<HTMLElement>}
           data-testid="users-table"

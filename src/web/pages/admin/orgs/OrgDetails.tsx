@@ -56,7 +56,7 @@ export function OrgDetails({ org, parentName, canManage, busy, onCreateChild, on
           </Flex>
         ) : null}
       </Flex>
-      <Descriptions column={{ xs: 1, xl: 2 }} bordered size="small">
+      <Descriptions column={{ xs: 1, sm: 1, md: 1, lg: 1, xl: 2, xxl: 2 }} bordered size="small">
         <Descriptions.Item label={t('orgs.level')}>{labels.orgLevel(org.level)}</Descriptions.Item>
         <Descriptions.Item label={t('orgs.status')}>
           {org.active ? <Tag color="success">{t('common.active')}</Tag> : <Tag>{t('common.inactive')}</Tag>}

@@ -53,16 +53,16 @@ export function OrgEditModal({ org, onClose, onSaved }: { org: Org | null; onClo
       okButtonProps={{ 'data-testid': 'org-edit-submit' }}
       forceRender
     >
-      <Form<Values> form={form} layout="vertical" onFinish={submit}>
+      <Form<Values> form={form} name="orgEdit" layout="vertical" onFinish={submit}>
         <Form.Item
           name="name"
           label={t('orgs.name')}
           rules={[{ required: true, whitespace: true, message: t('common.required', { field: t('orgs.name') }) }, { max: 200 }]}
         >
-          <Input data-testid="org-form-name" />
+          <Input data-testid="org-edit-name" />
         </Form.Item>
         <Form.Item name="industry" label={t('orgs.industry')}>
-          <Input placeholder={t('orgs.industryPlaceholder')} data-testid="org-form-industry" />
+          <Input placeholder={t('orgs.industryPlaceholder')} data-testid="org-edit-industry" />
         </Form.Item>
       </Form>
     </Modal>

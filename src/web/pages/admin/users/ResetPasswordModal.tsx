@@ -51,7 +51,7 @@ export function ResetPasswordModal({ user, onClose }: { user: User | null; onClo
       okButtonProps={{ 'data-testid': 'reset-password-submit' }}
       forceRender
     >
-      <Form<Values> form={form} layout="vertical" onFinish={submit}>
+      <Form<Values> form={form} name="resetPassword" layout="vertical" onFinish={submit}>
         <Form.Item
           name="password"
           label={t('users.newPassword')}

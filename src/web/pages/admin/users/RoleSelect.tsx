@@ -24,7 +24,7 @@ export function RoleSelect({ value, onChange, id, ...rest }: RoleSelectProps) {
       onChange={onChange}
       loading={loading}
       placeholder={t('users.rolesPlaceholder')}
-      options={roles.map((r) => ({ value: r.code, label: labels.role(r.code, r.name) }))}
+      options={roles.map((r) => ({ value: r.code, label: labels.roleOf(r) }))}
       optionFilterProp="label"
       style={{ width: '100%' }}
     />

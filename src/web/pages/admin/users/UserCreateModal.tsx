@@ -72,6 +72,7 @@ export function UserCreateModal({ open, defaultOrgId, onClose, onCreated }: User
     >
       <Form<Values>
         form={form}
+        name="userCreate"
         layout="vertical"
         onFinish={submit}
         initialValues={{ orgId: defaultOrgId, roles: [] }}

@@ -61,7 +61,7 @@ export function UserEditModal({ user, onClose, onSaved }: UserEditModalProps) {
       forceRender
       width={560}
     >
-      <Form<Values> form={form} layout="vertical" onFinish={submit} data-testid="user-edit-form">
+      <Form<Values> form={form} name="userEdit" layout="vertical" onFinish={submit} data-testid="user-edit-form">
         <Form.Item
           name="displayName"
           label={t('users.displayName')}
