@@ -121,15 +121,24 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   return app
 }
 
-/** Serves the built single-page app, with index.html for every non-API path it does not know. */
+/**
+ * Serves the built single-page app: files as they are on disk now (a rebuild needs no
+ * restart), and index.html for every other GET outside /api/ so client routes load.
+ */
 function registerWebApp(app: FastifyInstance, webDir: string | null): void {
-  const index = webDir ? path.join(webDir, 'index.html') : null
-  const hasWeb = index !== null && fs.existsSync(index)
-  if (hasWeb && webDir) {
-    void app.register(fastifyStatic, { root: webDir, wildcard: false, index: false, maxAge: '1h', immutable: false })
+  const hasWeb = webDir !== null && fs.existsSync(path.join(webDir, 'index.html'))
+  if (hasWeb) {
+    void app.register(fastifyStatic, { root: webDir, wildcard: true, index: false, cacheControl: false })
+    app.get('/', { schema: { hide: true } }, (_req, reply) => reply.header('cache-control', 'no-cache').sendFile('index.html'))
+    app.addHook('onSend', async (req, reply) => {
+      // Vite fingerprints everything under /assets/; the rest must be revalidated.
+      if (req.url.startsWith('/assets/') && reply.statusCode === 200) reply.header('cache-control', 'public, max-age=31536000, immutable')
+    })
   }
   app.setNotFoundHandler((req, reply) => {
-    if (req.url.startsWith('/api/') || req.method !== 'GET' || !hasWeb) throw new AppError('NOT_FOUND')
+    // A missing file (an old chunk name after a rebuild) is a 404, never index.html served as a script.
+    const isFile = /\.[a-z0-9]+$/i.test(req.url.split('?')[0] ?? '')
+    if (req.url.startsWith('/api/') || req.method !== 'GET' || !hasWeb || isFile) throw new AppError('NOT_FOUND')
     return reply.header('cache-control', 'no-cache').sendFile('index.html')
   })
 }

@@ -26,8 +26,9 @@ describe('POST /api/auth/login', () => {
   })
 
   it('refuses a wrong password with the same answer as an unknown user', async () => {
-    const wrong = await api.request(null, { method: 'POST', url: '/api/auth/login', payload: { username: 'approver', password: 'nope-nope-nope' } })
-    const unknown = await api.request(null, { method: 'POST', url: '/api/auth/login', payload: { username: 'nobody_here', password: 'nope-nope-nope' } })
+    const zh = { 'accept-language': 'zh-CN,zh;q=0.9' }
+    const wrong = await api.request(null, { method: 'POST', url: '/api/auth/login', headers: zh, payload: { username: 'approver', password: 'nope-nope-nope' } })
+    const unknown = await api.request(null, { method: 'POST', url: '/api/auth/login', headers: zh, payload: { username: 'nobody_here', password: 'nope-nope-nope' } })
     expect(wrong.statusCode).toBe(401)
     expect(unknown.statusCode).toBe(401)
     expect(wrong.json()).toEqual({ error: { code: 'AUTH_INVALID_CREDENTIALS', message: '用户名或密码错误' } })
@@ -44,11 +45,16 @@ describe('POST /api/auth/login', () => {
     expect(res.json()).toEqual({ error: { code: 'AUTH_INVALID_CREDENTIALS', message: 'Wrong username or password' } })
   })
 
-  it('names each missing field', async () => {
+  it('names each missing field, in the caller\'s language', async () => {
     const res = await api.request(null, { method: 'POST', url: '/api/auth/login', payload: {} })
     expect(res.statusCode).toBe(400)
     expect(res.json().error.code).toBe('VALIDATION_FAILED')
-    expect(res.json().error.details.map((d: { field: string }) => d.field).sort()).toEqual(['password', 'username'])
+    expect(res.json().error.details).toEqual([
+      { field: 'username', message: 'is required' },
+      { field: 'password', message: 'is required' },
+    ])
+    const zh = await api.request(null, { method: 'POST', url: '/api/auth/login', headers: { 'accept-language': 'zh-CN' }, payload: { username: 'x' } })
+    expect(zh.json().error).toEqual({ code: 'VALIDATION_FAILED', message: '输入有误，请检查标出的字段', details: [{ field: 'password', message: '必填' }] })
   })
 
   it('locks the account after five failures in a row, even for the right password', async () => {
@@ -74,7 +80,7 @@ describe('POST /api/auth/login', () => {
 
 describe('sessions', () => {
   it('GET /api/auth/me refuses the anonymous and answers the signed-in', async () => {
-    const anon = await api.request(null, { method: 'GET', url: '/api/auth/me' })
+    const anon = await api.request(null, { method: 'GET', url: '/api/auth/me', headers: { 'accept-language': 'zh-CN' } })
     expect(anon.statusCode).toBe(401)
     expect(anon.json()).toEqual({ error: { code: 'AUTH_REQUIRED', message: '请先登录' } })
     const s = await api.login('approver')

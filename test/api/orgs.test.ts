@@ -81,6 +81,16 @@ describe('POST /api/orgs', () => {
     expect(up.json().error.details).toEqual([{ field: 'type', message: 'cannot sit under a county-level organisation' }])
   })
 
+  it('names the field in Chinese for a Chinese browser', async () => {
+    const res = await api.request(provinceAdmin, {
+      method: 'POST',
+      url: '/api/orgs',
+      headers: { 'accept-language': 'zh-CN' },
+      payload: { parentId: zhongyuanUnion.id, name: 'X 工会', type: 'grassroots_union', regionCode: '410103' },
+    })
+    expect(res.json().error.details).toEqual([{ field: 'regionCode', message: '必须位于上级组织的行政区划之内' }])
+  })
+
   it('refuses a duplicate name under the same parent with CONFLICT', async () => {
     const payload = { parentId: zhongyuanUnion.id, name: '郑州重名测试工会', type: 'grassroots_union', regionCode: '410102' }
     expect((await api.request(provinceAdmin, { method: 'POST', url: '/api/orgs', payload })).statusCode).toBe(201)

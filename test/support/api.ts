@@ -14,7 +14,7 @@ export interface TestApi {
   database: TestDatabase
   /** Signs in a demo user (password TEST_PASSWORD unless given). */
   login(username: string, password?: string): Promise<Session>
-  /** A request as `session` (anonymous when null); writes carry the CSRF token. */
+  /** A request as `session` (anonymous when null), in English by default; writes carry the CSRF token. */
   request(session: Session | null, options: InjectOptions): Promise<LightMyRequestResponse>
   close(): Promise<void>
 }
@@ -35,7 +35,8 @@ export async function testApi(options: { loginRateLimit?: number } = {}): Promis
       return { cookie: `jk_sid=${cookie.value}`, csrfToken: body.csrfToken, userId: body.user.id }
     },
     request(session, options) {
-      const headers: Record<string, string> = { ...(options.headers as Record<string, string> | undefined) }
+      // English unless the test asks otherwise: field messages are then easy to read in assertions.
+      const headers: Record<string, string> = { 'accept-language': 'en', ...(options.headers as Record<string, string> | undefined) }
       if (session) {
         headers.cookie = session.cookie
         if (options.method && !['GET', 'HEAD'].includes(options.method)) headers['x-csrf-token'] = session.csrfToken

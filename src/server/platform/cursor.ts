@@ -1,4 +1,4 @@
-import { invalid } from './errors.ts'
+import { invalid, text } from './errors.ts'
 
 /** Keyset-pagination cursors: the sort key of the last row, opaque to the client. */
 export function encodeCursor(values: readonly string[]): string {
@@ -13,7 +13,7 @@ export function decodeCursor(cursor: string | undefined, arity: number): string[
   } catch {
     // fall through to the error below
   }
-  throw invalid('cursor', 'not a cursor this API issued')
+  throw invalid('cursor', text('not a cursor this API issued', '分页标记无效'))
 }
 
 /** Takes `limit + 1` rows, returns `limit` of them and the cursor for the next page. */

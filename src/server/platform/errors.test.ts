@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { AppError, errorCodes, errorMessage, httpStatusOf, pickLocale } from './errors.ts'
+import { AppError, errorCodes, errorMessage, httpStatusOf, pickLocale, text } from './errors.ts'
 
 describe('error codes', () => {
   it('map every code to a status and a message in both languages', () => {
@@ -11,8 +11,10 @@ describe('error codes', () => {
   })
 
   it('keep the localised default unless the thrower wrote a message', () => {
-    expect(new AppError('NOT_FOUND').custom).toBe(false)
-    expect(new AppError('CONFLICT', 'Deactivate its children first').custom).toBe(true)
+    expect(new AppError('NOT_FOUND').messageIn('zh-CN')).toBe('记录不存在')
+    const specific = new AppError('CONFLICT', text('Deactivate its children first', '请先停用下级组织'))
+    expect(specific.messageIn('en')).toBe('Deactivate its children first')
+    expect(specific.messageIn('zh-CN')).toBe('请先停用下级组织')
   })
 
   it('choose English only when the caller asks for it first', () => {

@@ -51,25 +51,52 @@ const defaultMessages: Record<ErrorCode, Record<Locale, string>> = {
   INTERNAL: { 'zh-CN': '系统内部错误，请稍后再试', en: 'Something went wrong on our side; try again later' },
 }
 
+/** A message written in both languages where it is raised; the error handler picks one. */
+export interface Text {
+  en: string
+  'zh-CN': string
+}
+
+export function text(en: string, zh: string): Text {
+  return { en, 'zh-CN': zh }
+}
+
 export interface FieldError {
   field: string
+  message: Text
+}
+
+/** What the caller receives for one field: the message in their language. */
+export interface FieldErrorBody {
+  field: string
   message: string
+}
+
+export function localiseDetails(details: unknown, locale: Locale): unknown {
+  if (!Array.isArray(details)) return details
+  return details.map((d: unknown) => {
+    if (d && typeof d === 'object' && 'message' in d && d.message && typeof d.message === 'object' && 'en' in d.message) {
+      return { ...d, message: (d.message as Text)[locale] }
+    }
+    return d
+  })
 }
 
 /** A failure the caller can act on. Anything else thrown becomes INTERNAL with a generic body. */
 export class AppError extends Error {
   constructor(
     readonly code: ErrorCode,
-    message?: string,
+    /** A specific message, in both languages; otherwise the code's default is sent. */
+    readonly text?: Text,
     readonly details?: unknown,
   ) {
-    super(message ?? defaultMessages[code].en)
+    super(text?.en ?? defaultMessages[code].en)
     this.name = 'AppError'
-    this.custom = message !== undefined
   }
 
-  /** True when the thrower wrote a specific message; otherwise the localised default is sent. */
-  readonly custom: boolean
+  messageIn(locale: Locale): string {
+    return this.text ? this.text[locale] : defaultMessages[this.code][locale]
+  }
 
   get status(): number {
     return httpStatusOf[this.code]
@@ -77,7 +104,7 @@ export class AppError extends Error {
 }
 
 /** One invalid field, named as the API names it. */
-export function invalid(field: string, message: string): AppError {
+export function invalid(field: string, message: Text): AppError {
   return new AppError('VALIDATION_FAILED', undefined, [{ field, message }] satisfies FieldError[])
 }
 

@@ -1,7 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { Database, Kysely } from '../db/database.ts'
 import { resolveSession, type ResolvedSession } from '../modules/access/auth.service.ts'
-import { AppError, type ErrorBody, type FieldError, errorMessage, pickLocale } from './errors.ts'
+import { AppError, type ErrorBody, type FieldErrorBody, errorMessage, localiseDetails, type Locale, pickLocale, text } from './errors.ts'
 import type { Principal } from './principal.ts'
 
 export const SESSION_COOKIE = 'jk_sid'
@@ -39,7 +39,7 @@ export function registerSessionHook(app: FastifyInstance, db: Kysely<Database>):
         } catch {
           host = null
         }
-        if (host !== req.headers.host) throw new AppError('CSRF_INVALID', 'Cross-site request refused')
+        if (host !== req.headers.host) throw new AppError('CSRF_INVALID', text('Cross-site request refused', '拒绝跨站请求'))
       }
     }
     const token = req.cookies[SESSION_COOKIE]
@@ -68,18 +68,19 @@ export function registerErrorHandler(app: FastifyInstance): void {
 
     if (err instanceof AppError) {
       if (err.code === 'INTERNAL') req.log.error({ err }, 'internal error')
-      const message = err.custom ? err.message : errorMessage(err.code, locale)
-      return send(err.status, { error: { code: err.code, message, ...(err.details !== undefined ? { details: err.details } : {}) } })
+      const message = err.messageIn(locale)
+      const details = localiseDetails(err.details, locale)
+      return send(err.status, { error: { code: err.code, message, ...(details !== undefined ? { details } : {}) } })
     }
     const fe = err as FastifyError
     if (fe.validation) {
       const where = fe.validationContext ?? 'body'
-      const details: FieldError[] = fe.validation.map((v) => {
-        const missing = (v.params as { missingProperty?: string; additionalProperty?: string } | undefined) ?? {}
+      const details: FieldErrorBody[] = fe.validation.map((v) => {
+        const params = (v.params ?? {}) as { missingProperty?: string; additionalProperty?: string }
         const path = v.instancePath.replace(/^\//, '').replace(/\//g, '.')
-        const field = missing.missingProperty ?? missing.additionalProperty ?? (path || where)
-        const message = missing.additionalProperty ? 'is not a known field' : (v.message ?? 'is not valid')
-        return { field: path && (missing.missingProperty || missing.additionalProperty) ? `${path}.${field}` : field, message }
+        const named = params.missingProperty ?? params.additionalProperty
+        const field = named ? (path ? `${path}.${named}` : named) : path || where
+        return { field, message: schemaMessage(v.keyword, v.params ?? {}, v.message, locale) }
       })
       return send(400, { error: { code: 'VALIDATION_FAILED', message: errorMessage('VALIDATION_FAILED', locale), details } })
     }
@@ -95,4 +96,35 @@ export function registerErrorHandler(app: FastifyInstance): void {
     req.log.error({ err }, 'unhandled error')
     return send(500, { error: { code: 'INTERNAL', message: errorMessage('INTERNAL', locale) } })
   })
+}
+
+/** Schema-validation messages in the caller's language, by the JSON Schema keyword that failed. */
+function schemaMessage(keyword: string, params: Record<string, unknown>, fallback: string | undefined, locale: Locale): string {
+  const limit = String(params.limit ?? '')
+  const zh = locale === 'zh-CN'
+  switch (keyword) {
+    case 'required':
+      return zh ? '必填' : 'is required'
+    case 'additionalProperties':
+      return zh ? '不是可识别的字段' : 'is not a known field'
+    case 'minLength':
+      return zh ? `至少 ${limit} 个字符` : `must be at least ${limit} characters`
+    case 'maxLength':
+      return zh ? `最多 ${limit} 个字符` : `must be at most ${limit} characters`
+    case 'minimum':
+      return zh ? `不能小于 ${limit}` : `must be at least ${limit}`
+    case 'maximum':
+      return zh ? `不能大于 ${limit}` : `must be at most ${limit}`
+    case 'maxItems':
+      return zh ? `最多 ${limit} 项` : `must have at most ${limit} items`
+    case 'pattern':
+    case 'format':
+      return zh ? '格式不正确' : 'has the wrong format'
+    case 'enum':
+      return zh ? '不是允许的取值' : 'is not one of the allowed values'
+    case 'type':
+      return zh ? '类型不正确' : `must be ${String(params.type ?? 'of another type')}`
+    default:
+      return zh ? '取值无效' : (fallback ?? 'is not valid')
+  }
 }

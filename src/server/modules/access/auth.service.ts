@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto'
 import type { Database, Kysely } from '../../db/database.ts'
-import { AppError } from '../../platform/errors.ts'
+import { AppError, text } from '../../platform/errors.ts'
 import type { Principal } from '../../platform/principal.ts'
 import { regionPrefixOf } from '../../platform/scope.ts'
 import * as audit from '../audit/audit.service.ts'
@@ -142,7 +142,7 @@ export async function changePassword(
   const user = await repo.findUserById(db, principal.userId)
   if (!user) throw new AppError('AUTH_REQUIRED')
   if (!(await verifyPassword(user.password_hash, currentPassword))) {
-    throw new AppError('VALIDATION_FAILED', undefined, [{ field: 'currentPassword', message: 'is not your current password' }])
+    throw new AppError('VALIDATION_FAILED', undefined, [{ field: 'currentPassword', message: text('is not your current password', '当前密码不正确') }])
   }
   const ruleBroken = checkPasswordRule(newPassword, user.username, 'newPassword')
   if (ruleBroken) throw new AppError('VALIDATION_FAILED', undefined, [ruleBroken])

@@ -3,8 +3,8 @@ import { checkPasswordRule, hashPassword, verifyPassword } from './password.ts'
 
 describe('password rule', () => {
   it('needs ten characters and must not be the username', () => {
-    expect(checkPasswordRule('short', 'wang')).toEqual({ field: 'password', message: 'must be at least 10 characters' })
-    expect(checkPasswordRule('Wang.Xiaoming', 'wang.xiaoming')).toEqual({ field: 'password', message: 'must not be the username' })
+    expect(checkPasswordRule('short', 'wang')).toEqual({ field: 'password', message: { en: 'must be at least 10 characters', 'zh-CN': '至少 10 个字符' } })
+    expect(checkPasswordRule('Wang.Xiaoming', 'wang.xiaoming')).toEqual({ field: 'password', message: { en: 'must not be the username', 'zh-CN': '不能与用户名相同' } })
     expect(checkPasswordRule('long-enough-1', 'wang')).toBeNull()
   })
 })

@@ -1,5 +1,5 @@
 import argon2 from 'argon2'
-import { type FieldError } from '../../platform/errors.ts'
+import { type FieldError, text } from '../../platform/errors.ts'
 
 // OWASP's argon2id floor: 19 MiB memory, 2 iterations, 1 lane.
 const options = { type: argon2.argon2id, memoryCost: 19456, timeCost: 2, parallelism: 1 } as const
@@ -28,10 +28,10 @@ export const PASSWORD_MIN_LENGTH = 10
 /** The password rule, shared by create, reset and change. */
 export function checkPasswordRule(password: string, username: string, field = 'password'): FieldError | null {
   if (password.length < PASSWORD_MIN_LENGTH) {
-    return { field, message: `must be at least ${PASSWORD_MIN_LENGTH} characters` }
+    return { field, message: text(`must be at least ${PASSWORD_MIN_LENGTH} characters`, `至少 ${PASSWORD_MIN_LENGTH} 个字符`) }
   }
   if (password.toLowerCase() === username.toLowerCase()) {
-    return { field, message: 'must not be the username' }
+    return { field, message: text('must not be the username', '不能与用户名相同') }
   }
   return null
 }

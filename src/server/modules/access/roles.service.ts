@@ -1,5 +1,5 @@
 import type { Database, Kysely } from '../../db/database.ts'
-import { AppError, invalid, notFound } from '../../platform/errors.ts'
+import { AppError, invalid, notFound, text } from '../../platform/errors.ts'
 import { actorOf, type Principal, requirePermission } from '../../platform/principal.ts'
 import * as audit from '../audit/audit.service.ts'
 import * as repo from './access.repository.ts'
@@ -32,12 +32,12 @@ export async function listRoles(db: Kysely<Database>, p: Principal): Promise<{ i
 export async function setRolePermissions(db: Kysely<Database>, p: Principal, code: string, perms: string[]): Promise<Role> {
   requirePermission(p, 'role.manage')
   // Roles are nationwide; only a national administrator may redefine them.
-  if (p.scope.regionPrefix !== '') throw new AppError('FORBIDDEN', 'Only a national administrator can change roles')
+  if (p.scope.regionPrefix !== '') throw new AppError('FORBIDDEN', text('Only a national administrator can change roles', '只有国家级系统管理员可以修改角色'))
   const unknown = perms.filter((x) => !isPermission(x))
-  if (unknown.length > 0) throw invalid('permissions', `unknown permission: ${unknown.join(', ')}`)
+  if (unknown.length > 0) throw invalid('permissions', text(`unknown permission: ${unknown.join(', ')}`, `未知权限：${unknown.join('、')}`))
   const next = [...new Set(perms)].sort()
   if (code === 'admin' && (!next.includes('role.manage') || !next.includes('user.manage'))) {
-    throw invalid('permissions', 'the admin role must keep user.manage and role.manage')
+    throw invalid('permissions', text('the admin role must keep user.manage and role.manage', '系统管理员角色必须保留用户管理和角色管理权限'))
   }
   return db.transaction().execute(async (trx) => {
     const before = await repo.findRole(trx, code, true)

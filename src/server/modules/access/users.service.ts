@@ -1,6 +1,6 @@
 import type { Database, Kysely } from '../../db/database.ts'
 import { decodeCursor, page } from '../../platform/cursor.ts'
-import { AppError, type FieldError, invalid, notFound } from '../../platform/errors.ts'
+import { AppError, type FieldError, invalid, notFound, text } from '../../platform/errors.ts'
 import { actorOf, type Principal, requirePermission } from '../../platform/principal.ts'
 import * as audit from '../audit/audit.service.ts'
 import { findOrgInScope } from '../orgs/orgs.service.ts'
@@ -56,10 +56,10 @@ export async function listUsers(
   f: { q?: string; orgId?: string; cursor?: string; limit?: number },
 ): Promise<{ items: User[]; nextCursor: string | null }> {
   requirePermission(p, 'user.read')
-  if (f.orgId && !UUID.test(f.orgId)) throw invalid('orgId', 'must be an organisation id')
+  if (f.orgId && !UUID.test(f.orgId)) throw invalid('orgId', text('must be an organisation id', '必须是组织编号'))
   const limit = f.limit ?? 50
   const key = decodeCursor(f.cursor, 2)
-  if (key && !UUID.test(key[1]!)) throw invalid('cursor', 'not a cursor this API issued')
+  if (key && !UUID.test(key[1]!)) throw invalid('cursor', text('not a cursor this API issued', '分页标记无效'))
   const rows = await repo.listUsers(db, p.scope, { ...f, after: key ? { username: key[0]!, id: key[1]! } : undefined, limit: limit + 1 })
   const result = page(rows, limit, (r) => [r.username, r.id])
   return { items: result.items.map((r) => toUser(r)), nextCursor: result.nextCursor }
@@ -68,7 +68,7 @@ export async function listUsers(
 async function checkRoles(db: Kysely<Database>, roles: string[]): Promise<void> {
   const known = new Set((await repo.listRoles(db)).map((r) => r.code))
   const unknown = roles.filter((r) => !known.has(r))
-  if (unknown.length > 0) throw invalid('roles', `unknown role: ${unknown.join(', ')}`)
+  if (unknown.length > 0) throw invalid('roles', text(`unknown role: ${unknown.join(', ')}`, `未知角色：${unknown.join('、')}`))
 }
 
 export interface CreateUserInput {
@@ -83,8 +83,8 @@ export async function createUser(db: Kysely<Database>, p: Principal, input: Crea
   requirePermission(p, 'user.manage')
   const errors: FieldError[] = []
   const username = input.username.trim()
-  if (!USERNAME.test(username)) errors.push({ field: 'username', message: 'must be 3–64 letters, digits, dot, dash or underscore' })
-  if (!input.displayName.trim()) errors.push({ field: 'displayName', message: 'must not be empty' })
+  if (!USERNAME.test(username)) errors.push({ field: 'username', message: text('must be 3–64 letters, digits, dot, dash or underscore', '须为 3–64 位字母、数字、点、连字符或下划线') })
+  if (!input.displayName.trim()) errors.push({ field: 'displayName', message: text('must not be empty', '不能为空') })
   const rule = checkPasswordRule(input.password, username)
   if (rule) errors.push(rule)
   if (errors.length > 0) throw new AppError('VALIDATION_FAILED', undefined, errors)
@@ -92,11 +92,11 @@ export async function createUser(db: Kysely<Database>, p: Principal, input: Crea
   await checkRoles(db, roles)
   // An organisation outside the caller's scope does not exist for them.
   const org = await findOrgInScope(db, p, input.orgId)
-  if (!org) throw invalid('orgId', 'no such organisation')
-  if (!org.active) throw invalid('orgId', 'the organisation is deactivated')
+  if (!org) throw invalid('orgId', text('no such organisation', '组织不存在'))
+  if (!org.active) throw invalid('orgId', text('the organisation is deactivated', '该组织已停用'))
   const passwordHash = await hashPassword(input.password)
   const id = await db.transaction().execute(async (trx) => {
-    if (await repo.findUserByUsername(trx, username)) throw new AppError('USERNAME_TAKEN', undefined, [{ field: 'username', message: 'is taken' }])
+    if (await repo.findUserByUsername(trx, username)) throw new AppError('USERNAME_TAKEN', undefined, [{ field: 'username', message: text('is taken', '该用户名已被使用') }])
     const newId = await repo.insertUser(trx, { username, displayName: input.displayName.trim(), passwordHash, orgId: org.id, roles })
     await audit.record(trx, {
       actor: actorOf(p),
@@ -119,10 +119,10 @@ export async function updateUser(
   patch: { displayName?: string; roles?: string[]; active?: boolean },
 ): Promise<User> {
   requirePermission(p, 'user.manage')
-  if (patch.displayName !== undefined && !patch.displayName.trim()) throw invalid('displayName', 'must not be empty')
+  if (patch.displayName !== undefined && !patch.displayName.trim()) throw invalid('displayName', text('must not be empty', '不能为空'))
   if (patch.roles) await checkRoles(db, patch.roles)
   if (id === p.userId && (patch.active === false || (patch.roles && !patch.roles.includes('admin') && p.roles.includes('admin')))) {
-    throw invalid(patch.active === false ? 'active' : 'roles', 'you cannot lock yourself out of administration')
+    throw invalid(patch.active === false ? 'active' : 'roles', text('you cannot lock yourself out of administration', '不能取消自己的管理权限或停用自己'))
   }
   await db.transaction().execute(async (trx) => {
     if (!UUID.test(id)) throw notFound()

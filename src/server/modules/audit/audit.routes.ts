@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { Database, Kysely } from '../../db/database.ts'
-import { AppError, invalid } from '../../platform/errors.ts'
+import { AppError, invalid, text } from '../../platform/errors.ts'
 import { errorResponses } from '../../platform/http-schemas.ts'
 import { principal } from '../../platform/http.ts'
 import { requirePermission } from '../../platform/principal.ts'
@@ -10,7 +10,7 @@ import { listEntries, verifyChains } from './audit.service.ts'
 function parseInstant(field: string, value: string | undefined): Date | undefined {
   if (value === undefined) return undefined
   const at = new Date(value)
-  if (Number.isNaN(at.getTime())) throw invalid(field, 'must be an ISO date or date-time')
+  if (Number.isNaN(at.getTime())) throw invalid(field, text('must be an ISO date or date-time', '必须是日期或日期时间（ISO 格式）'))
   return at
 }
 
@@ -41,7 +41,7 @@ export const auditRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database> }> = 
       // A chain covers a whole province: verifying it from a narrower scope would reveal
       // how much happened elsewhere in the province.
       if (p.scope.regionPrefix.length > 2 || p.scope.industry !== null) {
-        throw new AppError('FORBIDDEN', 'Chain verification needs a national or provincial scope')
+        throw new AppError('FORBIDDEN', text('Chain verification needs a national or provincial scope', '审计链校验需要国家级或省级数据范围'))
       }
       return verifyChains(db, { provinceCode: p.scope.regionPrefix || undefined })
     },

@@ -1,6 +1,6 @@
 import type { Database, Kysely } from '../../db/database.ts'
 import { decodeCursor, page } from '../../platform/cursor.ts'
-import { AppError, invalid, notFound } from '../../platform/errors.ts'
+import { AppError, invalid, notFound, text } from '../../platform/errors.ts'
 import { actorOf, type Principal, requirePermission } from '../../platform/principal.ts'
 import { regionPrefixOf, scopeCovers } from '../../platform/scope.ts'
 import * as audit from '../audit/audit.service.ts'
@@ -35,6 +35,8 @@ const toOrg = (r: repo.OrgRecord): Org => ({
   childCount: r.child_count,
 })
 
+const levelZh: Record<OrgLevel, string> = { national: '国家级', province: '省级', city: '市级', county: '县级', grassroots: '基层' }
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
 /** An id that is not even a uuid names no record the caller can see. */
@@ -66,7 +68,7 @@ export async function listOrgs(
   if (f.parentId) assertId(f.parentId)
   const limit = f.limit ?? 100
   const key = decodeCursor(f.cursor, 2)
-  if (key && !UUID.test(key[1]!)) throw invalid('cursor', 'not a cursor this API issued')
+  if (key && !UUID.test(key[1]!)) throw invalid('cursor', text('not a cursor this API issued', '分页标记无效'))
   const rows = await repo.list(db, p.scope, { ...f, after: key ? { name: key[0]!, id: key[1]! } : undefined, limit: limit + 1 })
   const result = page(rows, limit, (r) => [r.name, r.id])
   return { items: result.items.map(toOrg), nextCursor: result.nextCursor }
@@ -83,16 +85,16 @@ export interface CreateOrgInput {
 export async function createOrg(db: Kysely<Database>, p: Principal, input: CreateOrgInput): Promise<Org> {
   requirePermission(p, 'org.manage')
   const name = input.name.trim()
-  if (!name) throw invalid('name', 'must not be empty')
-  if (!isOrgType(input.type)) throw invalid('type', 'is not a known organisation type')
+  if (!name) throw invalid('name', text('must not be empty', '不能为空'))
+  if (!isOrgType(input.type)) throw invalid('type', text('is not a known organisation type', '不是可识别的组织类型'))
   const type = input.type
 
   const region = input.regionCode ? await findRegion(db, input.regionCode) : null
-  if (input.regionCode && !region) throw invalid('regionCode', 'is not a GB/T 2260 region code')
+  if (input.regionCode && !region) throw invalid('regionCode', text('is not a GB/T 2260 region code', '不是有效的行政区划代码（GB/T 2260）'))
   const placed = levelFor(type, region?.level ?? null, region?.hasChildren ?? false)
   if ('problem' in placed) throw invalid('regionCode', placed.problem)
   if (!scopeCovers(p.scope, region?.code ?? null, p.scope.industry ? (input.industry ?? p.scope.industry) : null)) {
-    throw invalid('regionCode', 'is outside your data scope')
+    throw invalid('regionCode', text('is outside your data scope', '超出您的数据范围'))
   }
 
   let parent: repo.OrgRecord | undefined
@@ -100,18 +102,18 @@ export async function createOrg(db: Kysely<Database>, p: Principal, input: Creat
     assertId(input.parentId)
     parent = await repo.findInScope(db, p.scope, input.parentId)
     if (!parent) throw notFound()
-    if (!canParent(parent.level, placed.level, type)) throw invalid('type', `cannot sit under a ${parent.level}-level organisation`)
+    if (!canParent(parent.level, placed.level, type)) throw invalid('type', text(`cannot sit under a ${parent.level}-level organisation`, `不能设在${levelZh[parent.level]}组织之下`))
     const parentPrefix = regionPrefixOf(parent.region_code)
-    if (!(region?.code ?? '').startsWith(parentPrefix)) throw invalid('regionCode', "must lie within the parent organisation's region")
+    if (!(region?.code ?? '').startsWith(parentPrefix)) throw invalid('regionCode', text("must lie within the parent organisation's region", '必须位于上级组织的行政区划之内'))
   } else if (placed.level !== 'national') {
-    throw invalid('parentId', 'is required below national level')
+    throw invalid('parentId', text('is required below national level', '非国家级组织必须指定上级组织'))
   }
   const industry = input.industry?.trim() || parent?.industry || null
 
   const id = await db.transaction().execute(async (trx) => {
     if (parent) await repo.lockForUpdate(trx, parent.id)
     if (await repo.existsSiblingName(trx, parent?.id ?? null, name)) {
-      throw new AppError('CONFLICT', undefined, [{ field: 'name', message: 'an organisation with this name already sits under this parent' }])
+      throw new AppError('CONFLICT', undefined, [{ field: 'name', message: text('an organisation with this name already sits under this parent', '同一上级组织下已有同名组织') }])
     }
     const newId = await repo.insert(trx, { parentId: parent?.id ?? null, name, type, level: placed.level, regionCode: region?.code ?? null, industry })
     await audit.record(trx, {
@@ -143,22 +145,22 @@ export async function updateOrg(
     const changes: { name?: string; industry?: string | null; active?: boolean } = {}
     if (patch.name !== undefined) {
       const name = patch.name.trim()
-      if (!name) throw invalid('name', 'must not be empty')
+      if (!name) throw invalid('name', text('must not be empty', '不能为空'))
       if (name !== before.name && (await repo.existsSiblingName(trx, before.parent_id, name, id))) {
-        throw new AppError('CONFLICT', undefined, [{ field: 'name', message: 'an organisation with this name already sits under this parent' }])
+        throw new AppError('CONFLICT', undefined, [{ field: 'name', message: text('an organisation with this name already sits under this parent', '同一上级组织下已有同名组织') }])
       }
       changes.name = name
     }
     if (patch.industry !== undefined) changes.industry = patch.industry?.trim() || null
     if (patch.active !== undefined) {
       if (patch.active === false && (await repo.countActiveChildren(trx, id)) > 0) {
-        throw new AppError('CONFLICT', 'Deactivate or move its active child organisations first', [
-          { field: 'active', message: 'has active child organisations' },
+        throw new AppError('CONFLICT', text('Deactivate or move its active child organisations first', '请先停用或迁移其下级组织'), [
+          { field: 'active', message: text('has active child organisations', '仍有启用中的下级组织') },
         ])
       }
       changes.active = patch.active
     }
-    if (p.orgId === id && changes.active === false) throw invalid('active', 'you cannot deactivate your own organisation')
+    if (p.orgId === id && changes.active === false) throw invalid('active', text('you cannot deactivate your own organisation', '不能停用自己所在的组织'))
     await repo.update(trx, id, changes)
     await audit.record(trx, {
       actor: actorOf(p),

@@ -1,5 +1,5 @@
 import type { Database, Kysely } from '../../db/database.ts'
-import { invalid, notFound } from '../../platform/errors.ts'
+import { invalid, notFound, text } from '../../platform/errors.ts'
 import * as repo from './regions.repository.ts'
 import type { RegionLevel } from './regions.tables.ts'
 
@@ -23,7 +23,7 @@ const toRegion = (r: repo.RegionRecord): Region => ({
 export const REGION_CODE = /^[0-9]{6}$/
 
 export async function getRegion(db: Kysely<Database>, code: string): Promise<Region & { path: Region[] }> {
-  if (!REGION_CODE.test(code)) throw invalid('code', 'must be a 6-digit GB/T 2260 code')
+  if (!REGION_CODE.test(code)) throw invalid('code', text('must be a 6-digit GB/T 2260 code', '必须是 6 位行政区划代码'))
   const found = await repo.findByCode(db, code)
   if (!found) throw notFound()
   return { ...toRegion(found), path: await ancestry(db, found) }
@@ -44,7 +44,7 @@ export async function findRegion(db: Kysely<Database>, code: string): Promise<Re
 
 export async function listRegions(db: Kysely<Database>, options: { parent?: string; q?: string }): Promise<Region[]> {
   if (options.q) return (await repo.searchByName(db, options.q, 50)).map(toRegion)
-  if (options.parent !== undefined && !REGION_CODE.test(options.parent)) throw invalid('parent', 'must be a 6-digit GB/T 2260 code')
+  if (options.parent !== undefined && !REGION_CODE.test(options.parent)) throw invalid('parent', text('must be a 6-digit GB/T 2260 code', '必须是 6 位行政区划代码'))
   return (await repo.listChildren(db, options.parent ?? null)).map(toRegion)
 }
 
