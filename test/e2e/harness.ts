@@ -15,6 +15,8 @@ export interface Harness {
   browser: Browser
   /** A fresh browser context (own cookies) and page at the given size. */
   newPage(size?: { width: number; height: number }): Promise<{ context: BrowserContext; page: Page }>
+  /** An organisation's id by its exact name, read from the store (for direct-URL checks). */
+  findOrgId(name: string): Promise<string>
   close(): Promise<void>
 }
 
@@ -38,7 +40,12 @@ export async function startHarness(): Promise<Harness> {
     browser,
     async newPage(size = { width: 1366, height: 768 }) {
       const context = await browser.newContext({ viewport: size, locale: 'zh-CN', baseURL: `http://127.0.0.1:${address.port}` })
+      // A step that has not happened in 10 s is a failure, not something to wait out.
+      context.setDefaultTimeout(10_000)
       return { context, page: await context.newPage() }
+    },
+    async findOrgId(name: string) {
+      return (await database.db.selectFrom('org').select('id').where('name', '=', name).executeTakeFirstOrThrow()).id
     },
     async close() {
       await browser.close()

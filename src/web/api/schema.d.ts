@@ -970,14 +970,17 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            auditEntries: number;
-                            orgs: number;
+                            /** @description null when the caller may not read this area */
+                            auditEntries: number | null;
+                            /** @description null when the caller may not read this area */
+                            orgs: number | null;
                             regions: {
                                 cities: number;
                                 counties: number;
                                 provinces: number;
                             };
-                            users: number;
+                            /** @description null when the caller may not read this area */
+                            users: number | null;
                         };
                     };
                 };

@@ -65,7 +65,7 @@ function SummaryCard() {
         { key: 'cities', title: t('dashboard.cities'), value: data.regions.cities, icon: <EnvironmentOutlined /> },
         { key: 'counties', title: t('dashboard.counties'), value: data.regions.counties, icon: <EnvironmentOutlined /> },
         { key: 'audit', title: t('dashboard.auditEntries'), value: data.auditEntries, icon: <AuditOutlined /> },
-      ]
+      ].filter((s): s is typeof s & { value: number } => s.value !== null)
     : [];
 
   return (

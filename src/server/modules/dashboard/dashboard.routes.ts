@@ -8,11 +8,12 @@ import { countOrgs } from '../orgs/orgs.service.ts'
 import { countRegions } from '../regions/regions.service.ts'
 import { countUsers } from '../access/users.service.ts'
 
+const Count = Type.Union([Type.Integer(), Type.Null()], { description: 'null when the caller may not read this area' })
 const Summary = Type.Object({
-  orgs: Type.Integer(),
-  users: Type.Integer(),
+  orgs: Count,
+  users: Count,
   regions: Type.Object({ provinces: Type.Integer(), cities: Type.Integer(), counties: Type.Integer() }),
-  auditEntries: Type.Integer(),
+  auditEntries: Count,
 })
 
 /** The workbench's first figures, each counted within the caller's scope. */
@@ -21,10 +22,10 @@ export const dashboardRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database> }
     const p = principal(req)
     const regions = await countRegions(db)
     return {
-      orgs: p.permissions.has('org.read') ? await countOrgs(db, p) : 0,
-      users: p.permissions.has('user.read') ? await countUsers(db, p) : 0,
+      orgs: p.permissions.has('org.read') ? await countOrgs(db, p) : null,
+      users: p.permissions.has('user.read') ? await countUsers(db, p) : null,
       regions: { provinces: regions.province, cities: regions.city, counties: regions.county },
-      auditEntries: p.permissions.has('audit.read') ? await countEntries(db, p.scope) : 0,
+      auditEntries: p.permissions.has('audit.read') ? await countEntries(db, p.scope) : null,
     }
   })
 }
