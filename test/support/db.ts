@@ -17,11 +17,22 @@ export interface TestDatabase extends DatabaseHandle {
 }
 
 /** A private copy of the migrated, demo-seeded template, on the engine this run is testing. */
-export async function testDatabase(): Promise<TestDatabase> {
+export function testDatabase(): Promise<TestDatabase> {
+  return freshDatabase(true)
+}
+
+/** An empty database on this run's engine (for migration and copy tests). */
+export function emptyDatabase(): Promise<TestDatabase> {
+  return freshDatabase(false)
+}
+
+async function freshDatabase(fromTemplate: boolean): Promise<TestDatabase> {
   if (testEngine() === 'pglite') {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'jiekun-test-'))
-    fs.cpSync(inject('templateDir'), dataDir, { recursive: true })
-    fs.rmSync(path.join(dataDir, 'jiekun.lock'), { force: true })
+    if (fromTemplate) {
+      fs.cpSync(inject('templateDir'), dataDir, { recursive: true })
+      fs.rmSync(path.join(dataDir, 'jiekun.lock'), { force: true })
+    }
     const handle = await openDatabase({ databaseUrl: null, dataDir })
     return {
       ...handle,
@@ -35,7 +46,7 @@ export async function testDatabase(): Promise<TestDatabase> {
   }
   const adminUrl = process.env.TEST_DATABASE_URL!
   const name = `jiekun_test_${randomBytes(6).toString('hex')}`
-  await adminQuery(adminUrl, `CREATE DATABASE ${name} TEMPLATE ${TEMPLATE_DB}`)
+  await adminQuery(adminUrl, fromTemplate ? `CREATE DATABASE ${name} TEMPLATE ${TEMPLATE_DB}` : `CREATE DATABASE ${name}`)
   const url = withDatabase(adminUrl, name)
   const handle = await openDatabase({ databaseUrl: url, dataDir: '' })
   return {
@@ -43,29 +54,6 @@ export async function testDatabase(): Promise<TestDatabase> {
     dataDir: null,
     url,
     async drop() {
-      await handle.close()
-      await adminQuery(adminUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)
-    },
-  }
-}
-
-/** An empty database on this run's engine (for migration and copy tests). */
-export async function emptyDatabase(): Promise<TestDatabase> {
-  if (testEngine() === 'pglite') {
-    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'jiekun-empty-'))
-    const handle = await openDatabase({ databaseUrl: null, dataDir })
-    return { ...handle, dataDir, url: null, drop: async () => { await handle.close(); fs.rmSync(dataDir, { recursive: true, force: true }) } }
-  }
-  const adminUrl = process.env.TEST_DATABASE_URL!
-  const name = `jiekun_test_${randomBytes(6).toString('hex')}`
-  await adminQuery(adminUrl, `CREATE DATABASE ${name}`)
-  const url = withDatabase(adminUrl, name)
-  const handle = await openDatabase({ databaseUrl: url, dataDir: '' })
-  return {
-    ...handle,
-    dataDir: null,
-    url,
-    drop: async () => {
       await handle.close()
       await adminQuery(adminUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)
     },

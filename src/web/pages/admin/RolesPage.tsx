@@ -123,7 +123,7 @@ export default function RolesPage() {
             ) : draft ? (
               <RolePermissionsEditor available={data?.permissions ?? []} value={draft} onChange={setDraft} />
             ) : (
-              <RolePermissionsView permissions={selected.permissions} />
+              <RolePermissionsView permissions={selected.permissions} catalogue={data?.permissions ?? []} />
             )}
           </Card>
         </Col>

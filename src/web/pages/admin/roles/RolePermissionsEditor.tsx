@@ -13,7 +13,7 @@ export interface RolePermissionsEditorProps {
 export function RolePermissionsEditor({ available, value, onChange }: RolePermissionsEditorProps) {
   const labels = useLabels();
   const selected = new Set(value);
-  const groups = groupByDomain([...available, ...value]);
+  const groups = groupByDomain([...available, ...value], available);
 
   const setGroup = (perms: string[], on: boolean) => {
     const next = new Set(selected);

@@ -4,10 +4,10 @@ import { useLabels } from '../../../i18n/labels';
 import { groupByDomain } from '../../../lib/permissions';
 
 /** A role's permissions grouped by domain, read-only. */
-export function RolePermissionsView({ permissions }: { permissions: string[] }) {
+export function RolePermissionsView({ permissions, catalogue }: { permissions: string[]; catalogue: readonly string[] }) {
   const t = useT();
   const labels = useLabels();
-  const groups = groupByDomain(permissions);
+  const groups = groupByDomain(permissions, catalogue);
   if (groups.length === 0) return <Empty description={t('roles.noPermissions')} />;
   return (
     <Descriptions column={1} bordered size="small" styles={{ label: { width: 160 } }} data-testid="role-permissions">
