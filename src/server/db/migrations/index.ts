@@ -1,9 +1,11 @@
 import type { Migration } from 'kysely'
 import * as platform from './2026-11-23-0001-platform.ts'
 import * as regions from './2026-11-23-0002-regions.ts'
+import * as orgChildrenOrder from './2026-11-23-0003-org-children-order.ts'
 
 /** Every migration, by name; names sort in the order they run. Append, never reorder or edit. */
 export const migrations: Record<string, Migration> = {
   '2026-11-23-0001-platform': platform,
   '2026-11-23-0002-regions': regions,
+  '2026-11-23-0003-org-children-order': orgChildrenOrder,
 }
