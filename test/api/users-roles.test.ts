@@ -41,6 +41,20 @@ describe('users', () => {
     expect(role.json().error.details).toEqual([{ field: 'roles', message: 'unknown role: king' }])
   })
 
+  it('lets exactly one of ten simultaneous creations of one username succeed', async () => {
+    const attempts = await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        api.request(provinceAdmin, {
+          method: 'POST',
+          url: '/api/users',
+          payload: { username: 'same.name', displayName: `同名${i}`, orgId: erqiUnionId, roles: ['case_worker'], password: 'same-name-pass-1' },
+        }),
+      ),
+    )
+    expect(attempts.map((r) => r.statusCode).sort()).toEqual([201, ...Array(9).fill(409)])
+    expect(attempts.filter((r) => r.statusCode === 409).every((r) => r.json().error.code === 'USERNAME_TAKEN')).toBe(true)
+  })
+
   it('deactivating a user ends their sessions; an administrator cannot deactivate themselves', async () => {
     const s = await api.login('case_worker2')
     const list = await api.request(provinceAdmin, { method: 'GET', url: '/api/users?q=case_worker2' })

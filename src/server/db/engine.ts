@@ -54,8 +54,7 @@ async function openPglite(dataDir: string): Promise<DatabaseHandle> {
   const lock: DataDirLock = acquireDataDirLock(dataDir)
   try {
     const pglite = await PGlite.create(pgliteDir(dataDir))
-    const pool = new pg.Pool({ ...createPgConfig(pglite), max: 1 })
-    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
+    const db = kyselyOverPglite(pglite)
     return {
       kind: 'pglite',
       db,
@@ -74,6 +73,12 @@ async function openPglite(dataDir: string): Promise<DatabaseHandle> {
     lock.release()
     throw err
   }
+}
+
+/** Kysely over a PGlite instance: one connection, because PGlite runs one query at a time. */
+export function kyselyOverPglite(pglite: PGlite): Kysely<Database> {
+  const pool = new pg.Pool({ ...createPgConfig(pglite), max: 1 })
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
 }
 
 export function redactUrl(url: string): string {

@@ -124,3 +124,9 @@ export function pickLocale(acceptLanguage: string | undefined): Locale {
 export interface ErrorBody {
   error: { code: ErrorCode; message: string; details?: unknown }
 }
+
+/** PostgreSQL's unique_violation (23505), optionally on one named constraint or index. */
+export function isUniqueViolation(err: unknown, constraint?: string): boolean {
+  const e = err as { code?: string; constraint?: string } | null
+  return e?.code === '23505' && (constraint === undefined || e.constraint === constraint)
+}

@@ -2,7 +2,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import type { Database, Kysely } from '../db/database.ts'
 import { resolveSession, type ResolvedSession } from '../modules/access/auth.service.ts'
 import { AppError, type ErrorBody, type FieldErrorBody, errorMessage, localiseDetails, type Locale, pickLocale, text } from './errors.ts'
-import type { Principal } from './principal.ts'
+import type { UserPrincipal } from './principal.ts'
 
 export const SESSION_COOKIE = 'jk_sid'
 export const CSRF_HEADER = 'x-csrf-token'
@@ -15,7 +15,7 @@ declare module 'fastify' {
 }
 
 /** The principal of a request in a protected scope (the preHandler has already refused anonymous ones). */
-export function principal(req: FastifyRequest): Principal {
+export function principal(req: FastifyRequest): UserPrincipal {
   if (!req.session) throw new AppError('AUTH_REQUIRED')
   return req.session.principal
 }

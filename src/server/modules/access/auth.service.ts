@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto'
 import type { Database, Kysely } from '../../db/database.ts'
 import { AppError, text } from '../../platform/errors.ts'
-import type { Principal } from '../../platform/principal.ts'
+import type { UserPrincipal } from '../../platform/principal.ts'
 import { regionPrefixOf } from '../../platform/scope.ts'
 import * as audit from '../audit/audit.service.ts'
 import * as repo from './access.repository.ts'
@@ -25,7 +25,7 @@ export interface ClientInfo {
 export interface SignedIn {
   token: string
   csrfToken: string
-  principal: Principal
+  principal: UserPrincipal
   expiresAt: Date
 }
 
@@ -82,7 +82,7 @@ export async function login(db: Kysely<Database>, username: string, password: st
   return { token, csrfToken, principal, expiresAt }
 }
 
-async function principalOf(db: Kysely<Database>, user: repo.UserRecord, requestId: string | null): Promise<Principal> {
+async function principalOf(db: Kysely<Database>, user: repo.UserRecord, requestId: string | null): Promise<UserPrincipal> {
   const perms = (await repo.permissionsOfRoles(db, user.roles)).filter(isPermission)
   return {
     userId: user.id,
@@ -97,7 +97,7 @@ async function principalOf(db: Kysely<Database>, user: repo.UserRecord, requestI
 }
 
 export interface ResolvedSession {
-  principal: Principal
+  principal: UserPrincipal
   csrfToken: string
   tokenHash: string
 }
@@ -117,7 +117,7 @@ export async function resolveSession(db: Kysely<Database>, token: string, reques
   return { principal: await principalOf(db, user, requestId), csrfToken: session.csrf_token, tokenHash }
 }
 
-export async function logout(db: Kysely<Database>, tokenHash: string, principal: Principal): Promise<void> {
+export async function logout(db: Kysely<Database>, tokenHash: string, principal: UserPrincipal): Promise<void> {
   await db.transaction().execute(async (trx) => {
     await repo.deleteSession(trx, tokenHash)
     const user = await repo.findUserById(trx, principal.userId)
@@ -134,7 +134,7 @@ export async function logout(db: Kysely<Database>, tokenHash: string, principal:
 
 export async function changePassword(
   db: Kysely<Database>,
-  principal: Principal,
+  principal: UserPrincipal,
   tokenHash: string,
   currentPassword: string,
   newPassword: string,

@@ -1,12 +1,12 @@
 import type { Database, Kysely } from '../../db/database.ts'
 import { AppError } from '../../platform/errors.ts'
-import type { Principal } from '../../platform/principal.ts'
+import type { UserPrincipal } from '../../platform/principal.ts'
 import { findOrgInScope } from '../orgs/orgs.service.ts'
 import { regionFullName } from '../regions/regions.service.ts'
 import { findUserById } from './access.repository.ts'
 
 /** What the web app needs to know about the signed-in user: who, where, and what they may do. */
-export async function describeMe(db: Kysely<Database>, p: Principal) {
+export async function describeMe(db: Kysely<Database>, p: UserPrincipal) {
   const [user, org] = await Promise.all([findUserById(db, p.userId), findOrgInScope(db, p, p.orgId)])
   if (!user || !org) throw new AppError('AUTH_REQUIRED')
   const regionName = await regionFullName(db, org.regionCode || null)

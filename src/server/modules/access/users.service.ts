@@ -1,6 +1,6 @@
 import type { Database, Kysely } from '../../db/database.ts'
 import { decodeCursor, page } from '../../platform/cursor.ts'
-import { AppError, type FieldError, invalid, notFound, text } from '../../platform/errors.ts'
+import { AppError, type FieldError, invalid, isUniqueViolation, notFound, text } from '../../platform/errors.ts'
 import { actorOf, type Principal, requirePermission } from '../../platform/principal.ts'
 import * as audit from '../audit/audit.service.ts'
 import { findOrgInScope } from '../orgs/orgs.service.ts'
@@ -79,8 +79,12 @@ export interface CreateUserInput {
   password: string
 }
 
-export async function createUser(db: Kysely<Database>, p: Principal, input: CreateUserInput): Promise<User> {
-  requirePermission(p, 'user.manage')
+/**
+ * Checks everything about a new user but their organisation: format, password rule,
+ * roles, and that the username is free. The command line runs it before creating a
+ * national root, so a bad request leaves nothing behind.
+ */
+export async function checkNewUser(db: Kysely<Database>, input: Omit<CreateUserInput, 'orgId'>): Promise<{ username: string; displayName: string; roles: string[] }> {
   const errors: FieldError[] = []
   const username = input.username.trim()
   if (!USERNAME.test(username)) errors.push({ field: 'username', message: text('must be 3–64 letters, digits, dot, dash or underscore', '须为 3–64 位字母、数字、点、连字符或下划线') })
@@ -90,24 +94,34 @@ export async function createUser(db: Kysely<Database>, p: Principal, input: Crea
   if (errors.length > 0) throw new AppError('VALIDATION_FAILED', undefined, errors)
   const roles = [...new Set(input.roles)]
   await checkRoles(db, roles)
+  if (await repo.findUserByUsername(db, username)) throw new AppError('USERNAME_TAKEN', undefined, [{ field: 'username', message: text('is taken', '该用户名已被使用') }])
+  return { username, displayName: input.displayName.trim(), roles }
+}
+
+export async function createUser(db: Kysely<Database>, p: Principal, input: CreateUserInput): Promise<User> {
+  requirePermission(p, 'user.manage')
+  const { username, displayName, roles } = await checkNewUser(db, input)
   // An organisation outside the caller's scope does not exist for them.
   const org = await findOrgInScope(db, p, input.orgId)
   if (!org) throw invalid('orgId', text('no such organisation', '组织不存在'))
   if (!org.active) throw invalid('orgId', text('the organisation is deactivated', '该组织已停用'))
   const passwordHash = await hashPassword(input.password)
+  const taken = () => new AppError('USERNAME_TAKEN', undefined, [{ field: 'username', message: text('is taken', '该用户名已被使用') }])
   const id = await db.transaction().execute(async (trx) => {
-    if (await repo.findUserByUsername(trx, username)) throw new AppError('USERNAME_TAKEN', undefined, [{ field: 'username', message: text('is taken', '该用户名已被使用') }])
-    const newId = await repo.insertUser(trx, { username, displayName: input.displayName.trim(), passwordHash, orgId: org.id, roles })
+    const newId = await repo.insertUser(trx, { username, displayName, passwordHash, orgId: org.id, roles })
     await audit.record(trx, {
       actor: actorOf(p),
       action: 'user.create',
       entityType: 'user',
       entityId: newId,
       regionCode: org.regionCode || null,
-      after: { username, displayName: input.displayName.trim(), orgId: org.id, roles },
+      after: { username, displayName, orgId: org.id, roles },
       requestId: p.requestId,
     })
     return newId
+  }).catch((err: unknown) => {
+    // Two administrators creating the same username at once: the unique index decides.
+    throw isUniqueViolation(err, 'app_user_username_uq') ? taken() : err
   })
   return getUser(db, p, id)
 }

@@ -1,6 +1,6 @@
 import type { Database, Kysely } from '../../db/database.ts'
 import { decodeCursor, page } from '../../platform/cursor.ts'
-import { AppError, invalid, notFound, text } from '../../platform/errors.ts'
+import { AppError, invalid, isUniqueViolation, notFound, text } from '../../platform/errors.ts'
 import { actorOf, type Principal, requirePermission } from '../../platform/principal.ts'
 import { regionPrefixOf, scopeCovers } from '../../platform/scope.ts'
 import * as audit from '../audit/audit.service.ts'
@@ -34,6 +34,9 @@ const toOrg = (r: repo.OrgRecord): Org => ({
   active: r.active,
   childCount: r.child_count,
 })
+
+const duplicateName = () =>
+  new AppError('CONFLICT', undefined, [{ field: 'name', message: text('an organisation with this name already sits under this parent', '同一上级组织下已有同名组织') }])
 
 const levelZh: Record<OrgLevel, string> = { national: '国家级', province: '省级', city: '市级', county: '县级', grassroots: '基层' }
 
@@ -113,7 +116,7 @@ export async function createOrg(db: Kysely<Database>, p: Principal, input: Creat
   const id = await db.transaction().execute(async (trx) => {
     if (parent) await repo.lockForUpdate(trx, parent.id)
     if (await repo.existsSiblingName(trx, parent?.id ?? null, name)) {
-      throw new AppError('CONFLICT', undefined, [{ field: 'name', message: text('an organisation with this name already sits under this parent', '同一上级组织下已有同名组织') }])
+      throw duplicateName()
     }
     const newId = await repo.insert(trx, { parentId: parent?.id ?? null, name, type, level: placed.level, regionCode: region?.code ?? null, industry })
     await audit.record(trx, {
@@ -126,6 +129,9 @@ export async function createOrg(db: Kysely<Database>, p: Principal, input: Creat
       requestId: p.requestId,
     })
     return newId
+  }).catch((err: unknown) => {
+    // National roots have no parent row to lock: the unique index decides between two at once.
+    throw isUniqueViolation(err, 'org_sibling_name_uq') ? duplicateName() : err
   })
   return getOrg(db, p, id)
 }
@@ -147,7 +153,7 @@ export async function updateOrg(
       const name = patch.name.trim()
       if (!name) throw invalid('name', text('must not be empty', '不能为空'))
       if (name !== before.name && (await repo.existsSiblingName(trx, before.parent_id, name, id))) {
-        throw new AppError('CONFLICT', undefined, [{ field: 'name', message: text('an organisation with this name already sits under this parent', '同一上级组织下已有同名组织') }])
+        throw duplicateName()
       }
       changes.name = name
     }
