@@ -91,6 +91,10 @@ describe('out of scope answers like missing', () => {
     expect(orgs.json().items).toEqual([])
     const children = await api.request(erqiAdmin, { method: 'GET', url: `/api/orgs?parentId=${zhongyuanOrgId}` })
     expect(children.json().items).toEqual([])
+    const tops = await api.request(erqiAdmin, { method: 'GET', url: '/api/orgs' })
+    expect(tops.json().items.length).toBeGreaterThan(0)
+    // The city bodies above are out of scope: not even their ids or names show.
+    expect(tops.json().items.every((o: { parentId: string | null; parentName: string | null }) => o.parentId === null && o.parentName === null)).toBe(true)
     const users = await api.request(erqiAdmin, { method: 'GET', url: '/api/users' })
     expect(users.json().items.map((u: { username: string }) => u.username).sort()).toEqual(['case_worker2', 'erqi_admin'])
     const audit = await api.request(erqiAdmin, { method: 'GET', url: '/api/audit?limit=200' })

@@ -1143,7 +1143,9 @@ export interface paths {
                                 /** @enum {unknown} */
                                 level: "national" | "province" | "city" | "county" | "grassroots";
                                 name: string;
+                                /** @description null when the parent is outside your scope */
                                 parentId: string | null;
+                                parentName: string | null;
                                 /** @description '' for national bodies */
                                 regionCode: string;
                                 regionName: string;
@@ -1303,7 +1305,9 @@ export interface paths {
                             /** @enum {unknown} */
                             level: "national" | "province" | "city" | "county" | "grassroots";
                             name: string;
+                            /** @description null when the parent is outside your scope */
                             parentId: string | null;
+                            parentName: string | null;
                             /** @description '' for national bodies */
                             regionCode: string;
                             regionName: string;
@@ -1463,7 +1467,9 @@ export interface paths {
                             /** @enum {unknown} */
                             level: "national" | "province" | "city" | "county" | "grassroots";
                             name: string;
+                            /** @description null when the parent is outside your scope */
                             parentId: string | null;
+                            parentName: string | null;
                             /** @description '' for national bodies */
                             regionCode: string;
                             regionName: string;
@@ -1623,7 +1629,9 @@ export interface paths {
                             /** @enum {unknown} */
                             level: "national" | "province" | "city" | "county" | "grassroots";
                             name: string;
+                            /** @description null when the parent is outside your scope */
                             parentId: string | null;
+                            parentName: string | null;
                             /** @description '' for national bodies */
                             regionCode: string;
                             regionName: string;

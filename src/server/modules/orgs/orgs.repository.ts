@@ -7,7 +7,11 @@ type Executor = Kysely<Database> | Transaction<Database>
 
 export interface OrgRecord {
   id: string
+  /** null at the top of the caller's view, even when the organisation has a parent they cannot see */
   parent_id: string | null
+  parent_name: string | null
+  /** The parent whatever the scope: for rules (sibling names), never for output. */
+  real_parent_id: string | null
   name: string
   type: string
   level: OrgLevel
@@ -25,7 +29,10 @@ function orgs(db: Executor, scope: DataScope) {
   return db
     .selectFrom('org as o')
     .leftJoin('region as r', 'r.code', 'o.region_code')
-    .select(['o.id', 'o.parent_id', 'o.name', 'o.type', 'o.level', 'o.region_code', 'r.name as region_name', 'o.province_code', 'o.industry', 'o.active'])
+    .select(['o.id', 'o.parent_id as real_parent_id', 'o.name', 'o.type', 'o.level', 'o.region_code', 'r.name as region_name', 'o.province_code', 'o.industry', 'o.active'])
+    // The parent only when the caller may see it: a county user must not learn of the city body above.
+    .select(sql<string | null>`(SELECT p.id FROM org p WHERE p.id = o.parent_id AND ${scoped(scope, 'p')})`.as('parent_id'))
+    .select(sql<string | null>`(SELECT p.name FROM org p WHERE p.id = o.parent_id AND ${scoped(scope, 'p')})`.as('parent_name'))
     .select(
       sql<number>`(SELECT count(*)::int FROM org c WHERE c.parent_id = o.id AND ${scoped(scope, 'c')})`.as('child_count'),
     )

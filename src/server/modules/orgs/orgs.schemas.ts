@@ -13,7 +13,8 @@ export const OrgSchema = Type.Object({
   regionCode: Type.String({ description: "'' for national bodies" }),
   regionName: Type.String(),
   industry: Type.Union([Type.String(), Type.Null()]),
-  parentId: Type.Union([Type.String(), Type.Null()]),
+  parentId: Type.Union([Type.String(), Type.Null()], { description: 'null when the parent is outside your scope' }),
+  parentName: Type.Union([Type.String(), Type.Null()]),
   active: Type.Boolean(),
   childCount: Type.Integer(),
 })

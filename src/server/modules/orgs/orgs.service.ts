@@ -18,6 +18,7 @@ export interface Org {
   regionName: string
   industry: string | null
   parentId: string | null
+  parentName: string | null
   active: boolean
   childCount: number
 }
@@ -31,6 +32,7 @@ const toOrg = (r: repo.OrgRecord): Org => ({
   regionName: r.region_name ?? '',
   industry: r.industry,
   parentId: r.parent_id,
+  parentName: r.parent_name,
   active: r.active,
   childCount: r.child_count,
 })
@@ -152,7 +154,7 @@ export async function updateOrg(
     if (patch.name !== undefined) {
       const name = patch.name.trim()
       if (!name) throw invalid('name', text('must not be empty', '不能为空'))
-      if (name !== before.name && (await repo.existsSiblingName(trx, before.parent_id, name, id))) {
+      if (name !== before.name && (await repo.existsSiblingName(trx, before.real_parent_id, name, id))) {
         throw duplicateName()
       }
       changes.name = name
@@ -178,6 +180,8 @@ export async function updateOrg(
       after: { name: changes.name ?? before.name, industry: changes.industry === undefined ? before.industry : changes.industry, active: changes.active ?? before.active },
       requestId: p.requestId,
     })
+  }).catch((err: unknown) => {
+    throw isUniqueViolation(err, 'org_sibling_name_uq') ? duplicateName() : err
   })
   return getOrg(db, p, id)
 }

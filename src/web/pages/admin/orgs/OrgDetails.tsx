@@ -67,7 +67,7 @@ export function OrgDetails({ org, parentName, canManage, busy, onCreateChild, on
         </Descriptions.Item>
         <Descriptions.Item label={t('orgs.industry')}>{org.industry || <Typography.Text type="secondary">{t('common.none')}</Typography.Text>}</Descriptions.Item>
         <Descriptions.Item label={t('orgs.parent')}>
-          {org.parentId ? (parentName ?? org.parentId) : <Typography.Text type="secondary">{t('common.none')}</Typography.Text>}
+          {org.parentName ?? parentName ?? <Typography.Text type="secondary">{t('common.none')}</Typography.Text>}
         </Descriptions.Item>
         <Descriptions.Item label={t('orgs.childCount')}>{org.childCount}</Descriptions.Item>
         <Descriptions.Item label={t('orgs.id')}>
