@@ -1,16 +1,18 @@
-import argon2 from 'argon2'
+import { type Algorithm, hash, verify } from '@node-rs/argon2'
 import { type FieldError, text } from '../../platform/errors.ts'
 
-// OWASP's argon2id floor: 19 MiB memory, 2 iterations, 1 lane.
-const options = { type: argon2.argon2id, memoryCost: 19456, timeCost: 2, parallelism: 1 } as const
+// OWASP's argon2id floor: 19 MiB memory, 2 iterations, 1 lane. @node-rs/argon2 ships a
+// prebuilt binary per platform (no compiler at install), and reads hashes of any argon2 library.
+// `Algorithm` is a const enum, which isolated modules cannot read by name: 2 is Argon2id.
+const options = { algorithm: 2 as Algorithm.Argon2id, memoryCost: 19456, timeCost: 2, parallelism: 1 }
 
 export function hashPassword(password: string): Promise<string> {
-  return argon2.hash(password, options)
+  return hash(password, options)
 }
 
-export async function verifyPassword(hash: string, password: string): Promise<boolean> {
+export async function verifyPassword(stored: string, password: string): Promise<boolean> {
   try {
-    return await argon2.verify(hash, password)
+    return await verify(stored, password)
   } catch {
     return false
   }
