@@ -2,6 +2,7 @@ import type { Database, Kysely } from '../db/database.ts'
 import { checkNewUser, createUser } from '../modules/access/users.service.ts'
 import { createOrg, getOrg, listOrgs, type Org } from '../modules/orgs/orgs.service.ts'
 import { systemPrincipal } from '../platform/principal.ts'
+import { isUuid } from '../platform/ids.ts'
 
 /**
  * The command line's user creation: the first administrator of a production store, or
@@ -29,7 +30,6 @@ export interface CliUserResult {
   createdOrg: boolean
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
 export async function createUserFromCli(db: Kysely<Database>, input: CliUserInput): Promise<CliUserResult> {
   if ((input.org === null) === (input.createNationalOrg === null)) throw new Error('give exactly one of --org and --create-national-org')
@@ -49,7 +49,7 @@ export async function createUserFromCli(db: Kysely<Database>, input: CliUserInpu
 async function findOrg(db: Kysely<Database>, idOrName: string): Promise<Org> {
   const system = systemPrincipal('cli')
   const wanted = idOrName.trim()
-  const found = UUID.test(wanted)
+  const found = isUuid(wanted)
     ? [await getOrg(db, system, wanted).catch(() => null)].filter((o): o is Org => o !== null)
     : (await listOrgs(db, system, { q: wanted, limit: 200 })).items.filter((o) => o.name === wanted)
   if (found.length === 0) {

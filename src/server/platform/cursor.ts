@@ -1,15 +1,32 @@
 import { invalid, text } from './errors.ts'
+import { isUuid } from './ids.ts'
 
 /** Keyset-pagination cursors: the sort key of the last row, opaque to the client. */
 export function encodeCursor(values: readonly string[]): string {
   return Buffer.from(JSON.stringify(values)).toString('base64url')
 }
 
-export function decodeCursor(cursor: string | undefined, arity: number): string[] | undefined {
+export type KeyPart = 'text' | 'uuid' | 'digits' | 'instant'
+
+const partIsValid: Record<KeyPart, (v: string) => boolean> = {
+  text: () => true,
+  uuid: isUuid,
+  digits: (v) => /^\d{1,20}$/.test(v),
+  instant: (v) => !Number.isNaN(Date.parse(v)),
+}
+
+/** The sort key a cursor carries, each part checked against its kind; a forged cursor is a validation error. */
+export function decodeCursor(cursor: string | undefined, parts: readonly KeyPart[]): string[] | undefined {
   if (!cursor) return undefined
   try {
     const values: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString())
-    if (Array.isArray(values) && values.length === arity && values.every((v) => typeof v === 'string')) return values as string[]
+    if (
+      Array.isArray(values) &&
+      values.length === parts.length &&
+      values.every((v, i) => typeof v === 'string' && partIsValid[parts[i]!](v))
+    ) {
+      return values as string[]
+    }
   } catch {
     // fall through to the error below
   }

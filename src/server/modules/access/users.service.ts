@@ -1,6 +1,7 @@
 import type { Database, Kysely } from '../../db/database.ts'
 import { decodeCursor, page } from '../../platform/cursor.ts'
 import { AppError, type FieldError, invalid, isUniqueViolation, notFound, text } from '../../platform/errors.ts'
+import { isUuid } from '../../platform/ids.ts'
 import { actorOf, type Principal, requirePermission } from '../../platform/principal.ts'
 import * as audit from '../audit/audit.service.ts'
 import { findOrgInScope } from '../orgs/orgs.service.ts'
@@ -20,7 +21,6 @@ export interface User {
   createdAt: string
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 const USERNAME = /^[A-Za-z0-9_.-]{3,64}$/
 
 function toUser(r: repo.UserRecord, now = new Date()): User {
@@ -39,7 +39,7 @@ function toUser(r: repo.UserRecord, now = new Date()): User {
 }
 
 async function loadInScope(db: Kysely<Database>, p: Principal, id: string): Promise<repo.UserRecord> {
-  if (!UUID.test(id)) throw notFound()
+  if (!isUuid(id)) throw notFound()
   const found = await repo.findUserInScope(db, p.scope, id)
   if (!found) throw notFound()
   return found
@@ -56,10 +56,9 @@ export async function listUsers(
   f: { q?: string; orgId?: string; cursor?: string; limit?: number },
 ): Promise<{ items: User[]; nextCursor: string | null }> {
   requirePermission(p, 'user.read')
-  if (f.orgId && !UUID.test(f.orgId)) throw invalid('orgId', text('must be an organisation id', '必须是组织编号'))
+  if (f.orgId && !isUuid(f.orgId)) throw invalid('orgId', text('must be an organisation id', '必须是组织编号'))
   const limit = f.limit ?? 50
-  const key = decodeCursor(f.cursor, 2)
-  if (key && !UUID.test(key[1]!)) throw invalid('cursor', text('not a cursor this API issued', '分页标记无效'))
+  const key = decodeCursor(f.cursor, ['text', 'uuid'])
   const rows = await repo.listUsers(db, p.scope, { ...f, after: key ? { username: key[0]!, id: key[1]! } : undefined, limit: limit + 1 })
   const result = page(rows, limit, (r) => [r.username, r.id])
   return { items: result.items.map((r) => toUser(r)), nextCursor: result.nextCursor }
@@ -139,7 +138,7 @@ export async function updateUser(
     throw invalid(patch.active === false ? 'active' : 'roles', text('you cannot lock yourself out of administration', '不能取消自己的管理权限或停用自己'))
   }
   await db.transaction().execute(async (trx) => {
-    if (!UUID.test(id)) throw notFound()
+    if (!isUuid(id)) throw notFound()
     const before = await repo.findUserInScope(trx, p.scope, id, true)
     if (!before) throw notFound()
     if (patch.displayName !== undefined || patch.active !== undefined) {

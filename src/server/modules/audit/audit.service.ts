@@ -148,7 +148,7 @@ export async function listEntries(
   filter: Omit<repo.AuditFilter, 'before' | 'limit'> & { cursor?: string; limit?: number },
 ): Promise<{ items: AuditEntryView[]; nextCursor: string | null }> {
   const limit = Math.min(filter.limit ?? 50, 200)
-  const key = decodeCursor(filter.cursor, 3)
+  const key = decodeCursor(filter.cursor, ['instant', 'text', 'digits'])
   const before = key ? { at: new Date(key[0]!), provinceCode: key[1]!, seq: BigInt(key[2]!) } : undefined
   const rows = await repo.list(db, scope, { ...filter, before, limit: limit + 1 })
   const result = page(rows, limit, (r) => [r.at.toISOString(), r.province_code, r.seq.toString()])

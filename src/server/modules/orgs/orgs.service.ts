@@ -1,6 +1,7 @@
 import type { Database, Kysely } from '../../db/database.ts'
 import { decodeCursor, page } from '../../platform/cursor.ts'
 import { AppError, invalid, isUniqueViolation, notFound, text } from '../../platform/errors.ts'
+import { isUuid } from '../../platform/ids.ts'
 import { actorOf, type Principal, requirePermission } from '../../platform/principal.ts'
 import { regionPrefixOf, scopeCovers } from '../../platform/scope.ts'
 import * as audit from '../audit/audit.service.ts'
@@ -42,11 +43,10 @@ const duplicateName = () =>
 
 const levelZh: Record<OrgLevel, string> = { national: '国家级', province: '省级', city: '市级', county: '县级', grassroots: '基层' }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
 /** An id that is not even a uuid names no record the caller can see. */
 function assertId(id: string): void {
-  if (!UUID.test(id)) throw notFound()
+  if (!isUuid(id)) throw notFound()
 }
 
 export async function getOrg(db: Kysely<Database>, p: Principal, id: string): Promise<Org> {
@@ -59,7 +59,7 @@ export async function getOrg(db: Kysely<Database>, p: Principal, id: string): Pr
 
 /** For other modules: the organisation if the caller's scope covers it, else null. */
 export async function findOrgInScope(db: Kysely<Database>, p: Principal, id: string): Promise<Org | null> {
-  if (!UUID.test(id)) return null
+  if (!isUuid(id)) return null
   const found = await repo.findInScope(db, p.scope, id)
   return found ? toOrg(found) : null
 }
@@ -72,8 +72,7 @@ export async function listOrgs(
   requirePermission(p, 'org.read')
   if (f.parentId) assertId(f.parentId)
   const limit = f.limit ?? 100
-  const key = decodeCursor(f.cursor, 2)
-  if (key && !UUID.test(key[1]!)) throw invalid('cursor', text('not a cursor this API issued', '分页标记无效'))
+  const key = decodeCursor(f.cursor, ['text', 'uuid'])
   const rows = await repo.list(db, p.scope, { ...f, after: key ? { name: key[0]!, id: key[1]! } : undefined, limit: limit + 1 })
   const result = page(rows, limit, (r) => [r.name, r.id])
   return { items: result.items.map(toOrg), nextCursor: result.nextCursor }
