@@ -1,9 +1,9 @@
-import { useEffect, useState } from 'react';
-import { Form, Input, Modal, Switch } from 'antd';
+import { useEffect } from 'react';
+import { Form, Input, Switch } from 'antd';
 import { api } from '../../../api/client';
 import { unwrap } from '../../../api/errors';
 import type { User } from '../../../api/types';
-import { useApiError } from '../../../api/useApiError';
+import { FormModal } from '../../../components/FormModal';
 import { useT } from '../../../i18n/context';
 import { RoleSelect } from './RoleSelect';
 
@@ -22,9 +22,7 @@ export interface UserEditModalProps {
 /** Edit display name, roles and the active flag of a user. */
 export function UserEditModal({ user, onClose, onSaved }: UserEditModalProps) {
   const t = useT();
-  const { showFormError } = useApiError();
   const [form] = Form.useForm<Values>();
-  const [saving, setSaving] = useState(false);
 
   useEffect(() => {
     if (user) form.setFieldsValue({ displayName: user.displayName, roles: user.roles, active: user.active });
@@ -32,54 +30,45 @@ export function UserEditModal({ user, onClose, onSaved }: UserEditModalProps) {
 
   const submit = async (values: Values) => {
     if (!user) return;
-    setSaving(true);
-    try {
-      const saved = await unwrap(
-        api.PATCH('/api/users/{id}', {
-          params: { path: { id: user.id } },
-          body: { displayName: values.displayName.trim(), roles: values.roles, active: values.active },
-        }),
-      );
-      onSaved(saved);
-    } catch (err) {
-      showFormError(err, form);
-    } finally {
-      setSaving(false);
-    }
+    const saved = await unwrap(
+      api.PATCH('/api/users/{id}', {
+        params: { path: { id: user.id } },
+        body: { displayName: values.displayName.trim(), roles: values.roles, active: values.active },
+      }),
+    );
+    onSaved(saved);
   };
 
   return (
-    <Modal
+    <FormModal<Values>
       open={user !== null}
       title={t('users.editTitle', { name: user?.username ?? '' })}
       okText={t('common.save')}
-      cancelText={t('common.cancel')}
-      confirmLoading={saving}
-      onOk={() => form.submit()}
-      onCancel={onClose}
-      okButtonProps={{ 'data-testid': 'user-edit-submit' }}
-      forceRender
+      onClose={onClose}
+      form={form}
+      name="userEdit"
+      onSubmit={submit}
+      okTestId="user-edit-submit"
+      formTestId="user-edit-form"
       width={560}
     >
-      <Form<Values> form={form} name="userEdit" layout="vertical" onFinish={submit} data-testid="user-edit-form">
-        <Form.Item
-          name="displayName"
-          label={t('users.displayName')}
-          rules={[{ required: true, whitespace: true, message: t('common.required', { field: t('users.displayName') }) }, { max: 100 }]}
-        >
-          <Input data-testid="user-edit-displayName" />
-        </Form.Item>
-        <Form.Item
-          name="roles"
-          label={t('users.roles')}
-          rules={[{ required: true, type: 'array', min: 1, message: t('common.selectRequired', { field: t('users.roles') }) }]}
-        >
-          <RoleSelect data-testid="user-edit-roles" />
-        </Form.Item>
-        <Form.Item name="active" label={t('users.accountActive')} valuePropName="checked">
-          <Switch data-testid="user-edit-active" />
-        </Form.Item>
-      </Form>
-    </Modal>
+      <Form.Item
+        name="displayName"
+        label={t('users.displayName')}
+        rules={[{ required: true, whitespace: true, message: t('common.required', { field: t('users.displayName') }) }, { max: 100 }]}
+      >
+        <Input data-testid="user-edit-displayName" />
+      </Form.Item>
+      <Form.Item
+        name="roles"
+        label={t('users.roles')}
+        rules={[{ required: true, type: 'array', min: 1, message: t('common.selectRequired', { field: t('users.roles') }) }]}
+      >
+        <RoleSelect data-testid="user-edit-roles" />
+      </Form.Item>
+      <Form.Item name="active" label={t('users.accountActive')} valuePropName="checked">
+        <Switch data-testid="user-edit-active" />
+      </Form.Item>
+    </FormModal>
   );
 }
