@@ -35,7 +35,9 @@ export async function openDatabase(options: OpenOptions): Promise<DatabaseHandle
 }
 
 async function openPostgres(url: string, poolSize: number): Promise<DatabaseHandle> {
-  const pool = new pg.Pool({ connectionString: url, max: poolSize })
+  // JIT off: our queries are short OLTP reads whose cost estimates still cross jit_above_cost
+  // at national scale; compiling took ~7 ms for a 0.6 ms query (docs/benchmarks.md).
+  const pool = new pg.Pool({ connectionString: url, max: poolSize, options: '-c jit=off' })
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
   return {
     kind: 'postgres',
