@@ -1,6 +1,7 @@
 import { sql } from 'kysely'
 import type { Database, Kysely, Transaction } from '../../db/database.ts'
 import { type DataScope, inScope } from '../../platform/scope.ts'
+import { containing } from '../../platform/like.ts'
 
 type Executor = Kysely<Database> | Transaction<Database>
 
@@ -76,7 +77,7 @@ export function listUsers(db: Executor, scope: DataScope, f: UserListFilter): Pr
   let q = usersWithOrg(db).where(inScope(scope, { region: 'o.region_code', industry: 'o.industry' }))
   if (f.orgId) q = q.where('u.org_id', '=', f.orgId)
   if (f.q) {
-    const like = `%${f.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
+    const like = containing(f.q)
     q = q.where((eb) => eb.or([eb('u.username', 'ilike', like), eb('u.display_name', 'ilike', like)]))
   }
   if (f.after) q = q.where(sql<boolean>`(lower(u.username), u.id) > (lower(${f.after.username}), ${f.after.id}::uuid)`)

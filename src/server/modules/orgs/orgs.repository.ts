@@ -2,6 +2,7 @@ import { sql } from 'kysely'
 import type { Database, Kysely, Transaction } from '../../db/database.ts'
 import { type DataScope, inScope } from '../../platform/scope.ts'
 import type { OrgLevel } from './orgs.tables.ts'
+import { containing } from '../../platform/like.ts'
 
 type Executor = Kysely<Database> | Transaction<Database>
 
@@ -25,22 +26,29 @@ export interface OrgRecord {
 
 const scoped = (scope: DataScope, alias: 'o' | 'c' | 'p') => inScope(scope, { region: `${alias}.region_code`, industry: `${alias}.industry` })
 
-function orgs(db: Executor, scope: DataScope) {
+/** The organisations in scope, before any decoration: the part that decides which rows and in what order. */
+function scopedOrgs(db: Executor, scope: DataScope) {
+  return db.selectFrom('org as o').selectAll('o').where(scoped(scope, 'o'))
+}
+
+/**
+ * Adds the region name, the visible parent and the count of visible children to the rows
+ * `rows` selected. It runs over the page only, whatever plan the page itself gets, so a
+ * county union with a thousand grassroots unions does not count grandchildren for every one.
+ */
+function decorate(db: Executor, scope: DataScope, rows: ReturnType<typeof scopedOrgs>) {
   return db
-    .selectFrom('org as o')
+    .selectFrom(rows.as('o'))
     .leftJoin('region as r', 'r.code', 'o.region_code')
     .select(['o.id', 'o.parent_id as real_parent_id', 'o.name', 'o.type', 'o.level', 'o.region_code', 'r.name as region_name', 'o.province_code', 'o.industry', 'o.active'])
     // The parent only when the caller may see it: a county user must not learn of the city body above.
     .select(sql<string | null>`(SELECT p.id FROM org p WHERE p.id = o.parent_id AND ${scoped(scope, 'p')})`.as('parent_id'))
     .select(sql<string | null>`(SELECT p.name FROM org p WHERE p.id = o.parent_id AND ${scoped(scope, 'p')})`.as('parent_name'))
-    .select(
-      sql<number>`(SELECT count(*)::int FROM org c WHERE c.parent_id = o.id AND ${scoped(scope, 'c')})`.as('child_count'),
-    )
-    .where(scoped(scope, 'o'))
+    .select(sql<number>`(SELECT count(*)::int FROM org c WHERE c.parent_id = o.id AND ${scoped(scope, 'c')})`.as('child_count'))
 }
 
 export function findInScope(db: Executor, scope: DataScope, id: string): Promise<OrgRecord | undefined> {
-  return orgs(db, scope).where('o.id', '=', id).executeTakeFirst()
+  return decorate(db, scope, scopedOrgs(db, scope).where('o.id', '=', id)).executeTakeFirst()
 }
 
 export interface OrgListFilter {
@@ -51,7 +59,7 @@ export interface OrgListFilter {
 }
 
 export function list(db: Executor, scope: DataScope, f: OrgListFilter): Promise<OrgRecord[]> {
-  let q = orgs(db, scope)
+  let q = scopedOrgs(db, scope)
   if (f.parentId) {
     q = q.where('o.parent_id', '=', f.parentId)
   } else if (!f.q) {
@@ -64,11 +72,12 @@ export function list(db: Executor, scope: DataScope, f: OrgListFilter): Promise<
     )
   }
   if (f.q) {
-    const like = `%${f.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
+    const like = containing(f.q)
     q = q.where('o.name', 'like', like)
   }
   if (f.after) q = q.where(sql<boolean>`(o.name, o.id) > (${f.after.name}, ${f.after.id}::uuid)`)
-  return q.orderBy('o.name').orderBy('o.id').limit(f.limit).execute()
+  const page = q.orderBy('o.name').orderBy('o.id').limit(f.limit)
+  return decorate(db, scope, page).orderBy('o.name').orderBy('o.id').execute()
 }
 
 export async function count(db: Executor, scope: DataScope): Promise<number> {

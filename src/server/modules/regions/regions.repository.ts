@@ -1,6 +1,7 @@
 import { sql } from 'kysely'
 import type { Database, Kysely } from '../../db/database.ts'
 import type { RegionTable } from './regions.tables.ts'
+import { containing } from '../../platform/like.ts'
 
 export type RegionRecord = RegionTable & { has_children: boolean }
 
@@ -26,7 +27,7 @@ export function listChildren(db: Kysely<Database>, parentCode: string | null): P
 }
 
 export function searchByName(db: Kysely<Database>, name: string, limit: number): Promise<RegionRecord[]> {
-  const like = `%${name.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
+  const like = containing(name)
   return regions(db).where('r.name', 'like', like).orderBy('r.code').limit(limit).execute()
 }
 
