@@ -44,7 +44,13 @@ function decorate(db: Executor, scope: DataScope, rows: ReturnType<typeof scoped
     // The parent only when the caller may see it: a county user must not learn of the city body above.
     .select(sql<string | null>`(SELECT p.id FROM org p WHERE p.id = o.parent_id AND ${scoped(scope, 'p')})`.as('parent_id'))
     .select(sql<string | null>`(SELECT p.name FROM org p WHERE p.id = o.parent_id AND ${scoped(scope, 'p')})`.as('parent_name'))
-    .select(sql<number>`(SELECT count(*)::int FROM org c WHERE c.parent_id = o.id AND ${scoped(scope, 'c')})`.as('child_count'))
+    // OFFSET 0 keeps the scope filter out of the inner query, so children are found by the parent
+    // index: pushed in, the county prefix tempted the planner to the region index instead.
+    .select(
+      sql<number>`(SELECT count(*)::int FROM (SELECT c.region_code, c.industry FROM org c WHERE c.parent_id = o.id OFFSET 0) c WHERE ${scoped(scope, 'c')})`.as(
+        'child_count',
+      ),
+    )
 }
 
 export function findInScope(db: Executor, scope: DataScope, id: string): Promise<OrgRecord | undefined> {
