@@ -15,6 +15,7 @@ import { pendingMigrations } from './db/migrator.ts'
 import { accessRoutes, loginRoutes } from './modules/access/access.routes.ts'
 import { auditRoutes } from './modules/audit/audit.routes.ts'
 import { dashboardRoutes } from './modules/dashboard/dashboard.routes.ts'
+import { jobRoutes } from './modules/jobs/jobs.routes.ts'
 import { orgRoutes } from './modules/orgs/orgs.routes.ts'
 import { regionRoutes } from './modules/regions/regions.routes.ts'
 import { AppError } from './platform/errors.ts'
@@ -112,6 +113,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         await protectedApi.register(orgRoutes, { db })
         await protectedApi.register(auditRoutes, { db })
         await protectedApi.register(dashboardRoutes, { db })
+        await protectedApi.register(jobRoutes, { db })
       })
     },
     { prefix: '/api' },

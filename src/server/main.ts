@@ -1,5 +1,6 @@
 import pino from 'pino'
 import { buildApp } from './app.ts'
+import { createJobRunner } from './jobs.ts'
 import { prepareDatabase } from './bootstrap.ts'
 import { loadConfig } from './config.ts'
 import type { DatabaseHandle } from './db/engine.ts'
@@ -23,6 +24,8 @@ log.info({ engine: database.kind, where: database.where }, 'database ready')
 
 const app = await buildApp({ database, logger: log, webDir: config.webDir, secureCookies: process.env.JIEKUN_SECURE_COOKIES === '1' })
 await app.listen({ port: config.port, host: config.host })
+const jobs = createJobRunner(database.db, { log })
+jobs.start()
 
 const purge = setInterval(() => {
   purgeExpiredSessions(database.db).catch((err: unknown) => log.warn({ err }, 'session purge failed'))
@@ -35,6 +38,7 @@ async function stop(signal: string): Promise<void> {
   stopping = true
   log.info({ signal }, 'shutting down')
   clearInterval(purge)
+  await jobs.stop()
   await app.close()
   await database.close()
   process.exit(0)

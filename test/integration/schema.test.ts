@@ -28,6 +28,11 @@ const declared: { [T in keyof Database]: Columns<Database[T]> } = {
     province_code: true, seq: true, at: true, actor_id: true, actor_name: true, action: true, entity_type: true, entity_id: true,
     region_code: true, before: true, after: true, request_id: true, prev_hash: true, hash: true,
   },
+  job: {
+    id: true, kind: true, status: true, region_code: true, province_code: true, created_by: true, params: true, checkpoint: true,
+    progress_done: true, progress_total: true, result: true, error: true, attempts: true, lease: true, cancel_requested: true,
+    created_at: true, started_at: true, heartbeat_at: true, finished_at: true,
+  },
 }
 
 describe('table types', () => {

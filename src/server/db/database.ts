@@ -1,5 +1,6 @@
 import type { AppUserTable, RoleTable, SessionTable, UserRoleTable } from '../modules/access/access.tables.ts'
 import type { AuditHeadTable, AuditLogTable } from '../modules/audit/audit.tables.ts'
+import type { JobTable } from '../modules/jobs/jobs.tables.ts'
 import type { OrgTable } from '../modules/orgs/orgs.tables.ts'
 import type { RegionTable } from '../modules/regions/regions.tables.ts'
 
@@ -13,6 +14,7 @@ export interface Database {
   session: SessionTable
   audit_head: AuditHeadTable
   audit_log: AuditLogTable
+  job: JobTable
 }
 
 export type { Kysely, Transaction } from 'kysely'

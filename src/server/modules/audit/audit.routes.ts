@@ -1,11 +1,12 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { Database, Kysely } from '../../db/database.ts'
-import { AppError, invalid, text } from '../../platform/errors.ts'
+import { invalid, text } from '../../platform/errors.ts'
 import { errorResponses } from '../../platform/http-schemas.ts'
 import { principal } from '../../platform/http.ts'
 import { requirePermission } from '../../platform/principal.ts'
 import { AuditList, AuditListQuery, VerifyResultSchema } from './audit.schemas.ts'
-import { listEntries, verifyChains } from './audit.service.ts'
+import { JobSchema } from '../jobs/jobs.schemas.ts'
+import { assertMayVerify, listEntries, startVerification, verifyChains } from './audit.service.ts'
 
 function parseInstant(field: string, value: string | undefined): Date | undefined {
   if (value === undefined) return undefined
@@ -37,13 +38,20 @@ export const auditRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database> }> = 
     },
     async (req) => {
       const p = principal(req)
-      requirePermission(p, 'audit.verify')
-      // A chain covers a whole province: verifying it from a narrower scope would reveal
-      // how much happened elsewhere in the province.
-      if (p.scope.regionPrefix.length > 2 || p.scope.industry !== null) {
-        throw new AppError('FORBIDDEN', text('Chain verification needs a national or provincial scope', '审计链校验需要国家级或省级数据范围'))
-      }
+      assertMayVerify(p)
       return verifyChains(db, { provinceCode: p.scope.regionPrefix || undefined })
     },
+  )
+
+  app.post(
+    '/audit/verify-jobs',
+    {
+      schema: {
+        tags: ['audit'],
+        summary: 'Starts chain verification as a job; watch it at /api/jobs/{id}',
+        response: { 202: JobSchema, ...errorResponses },
+      },
+    },
+    async (req, reply) => reply.status(202).send(await startVerification(db, principal(req))),
   )
 }

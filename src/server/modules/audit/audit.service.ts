@@ -2,6 +2,9 @@ import { createHash } from 'node:crypto'
 import type { Database, Kysely, Transaction } from '../../db/database.ts'
 import { canonicalJson, normalise } from '../../platform/canonical-json.ts'
 import { decodeCursor, page } from '../../platform/cursor.ts'
+import { AppError, text } from '../../platform/errors.ts'
+import { type Principal, requirePermission } from '../../platform/principal.ts'
+import { enqueue, type JobHandler, type JobView } from '../jobs/jobs.service.ts'
 import type { DataScope } from '../../platform/scope.ts'
 import * as repo from './audit.repository.ts'
 
@@ -89,11 +92,12 @@ export interface VerifyResult {
  */
 export async function verifyChains(
   db: Kysely<Database>,
-  options: { provinceCode?: string; onProgress?: (checked: number) => void; pageSize?: number } = {},
+  options: { provinceCode?: string; onProgress?: (checked: number, total: number) => Promise<void> | void; pageSize?: number } = {},
 ): Promise<VerifyResult> {
   const { onProgress, pageSize = 2000 } = options
   let checked = 0
   const chains = (await repo.listChains(db)).filter((c) => options.provinceCode === undefined || c.provinceCode === options.provinceCode)
+  const total = chains.reduce((sum, c) => sum + Number(c.lastSeq), 0)
   for (const chain of chains) {
     let expectedSeq = 1n
     let prevHash = repo.GENESIS_HASH
@@ -114,7 +118,7 @@ export async function verifyChains(
         expectedSeq++
         checked++
       }
-      onProgress?.(checked)
+      await onProgress?.(checked, total)
       if (page.length < pageSize) break
     }
     if (expectedSeq - 1n !== chain.lastSeq || prevHash !== chain.lastHash) {
@@ -173,4 +177,25 @@ function toView(row: repo.AuditRow): AuditEntryView {
     before: row.before,
     after: row.after,
   }
+}
+
+/** Chain verification as a durable job, so a long check shows its progress and survives a restart. */
+export const verifyAuditJob: JobHandler<{ provinceCode: string | null }, null, VerifyResult> = {
+  kind: 'audit.verify',
+  run: (ctx) => verifyChains(ctx.db, { provinceCode: ctx.params.provinceCode ?? undefined, onProgress: (done, total) => ctx.progress(done, total) }),
+}
+
+/** Who may verify: a chain covers a whole province, so only national and provincial scopes. */
+export function assertMayVerify(p: Principal): void {
+  requirePermission(p, 'audit.verify')
+  // Verifying from a narrower scope would reveal how much happened elsewhere in the province.
+  if (p.scope.regionPrefix.length > 2 || p.scope.industry !== null) {
+    throw new AppError('FORBIDDEN', text('Chain verification needs a national or provincial scope', '审计链校验需要国家级或省级数据范围'))
+  }
+}
+
+export function startVerification(db: Kysely<Database>, p: Principal): Promise<JobView> {
+  assertMayVerify(p)
+  const provinceCode = p.scope.regionPrefix || null
+  return enqueue(db, p, { kind: verifyAuditJob.kind, regionCode: provinceCode ? `${provinceCode}0000` : null, params: { provinceCode } })
 }

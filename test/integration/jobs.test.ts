@@ -1,0 +1,90 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { record, systemActor, verifyChains } from '../../src/server/modules/audit/audit.service.ts'
+import { enqueue, getJob, type JobHandler, JobRunner } from '../../src/server/modules/jobs/jobs.service.ts'
+import { systemPrincipal } from '../../src/server/platform/principal.ts'
+import { type TestDatabase, testDatabase } from '../support/db.ts'
+
+let database: TestDatabase
+beforeAll(async () => {
+  database = await testDatabase()
+})
+afterAll(async () => database?.drop())
+
+const system = systemPrincipal('test')
+
+/** Writes one audit entry per item, ten items a chunk: a stand-in for an import. */
+function fillHandler(options: { hangAfterChunks?: number; release?: Promise<void> } = {}): JobHandler<{ n: number; tag: string }, { next: number }, { written: number }> {
+  return {
+    kind: 'test.fill',
+    async run(ctx) {
+      let next = ctx.checkpoint?.next ?? 0
+      let chunks = 0
+      while (next < ctx.params.n) {
+        if (options.hangAfterChunks !== undefined && chunks === options.hangAfterChunks) await options.release
+        const from = next
+        await ctx.step(async (trx) => {
+          const to = Math.min(from + 10, ctx.params.n)
+          for (let i = from; i < to; i++) {
+            await record(trx, { actor: systemActor, action: 'test.fill', entityType: 'item', entityId: `${ctx.params.tag}-${i}`, regionCode: '410102' })
+          }
+          return { checkpoint: { next: to }, done: to, total: ctx.params.n }
+        })
+        next = Math.min(from + 10, ctx.params.n)
+        chunks++
+      }
+      return { written: ctx.params.n }
+    },
+  }
+}
+
+async function entriesOf(tag: string): Promise<string[]> {
+  const rows = await database.db.selectFrom('audit_log').select('entity_id').where('action', '=', 'test.fill').where('entity_id', 'like', `${tag}-%`).execute()
+  return rows.map((r) => r.entity_id).sort()
+}
+
+describe('durable jobs', () => {
+  it('run to the end with their progress and result', async () => {
+    const job = await enqueue(database.db, system, { kind: 'test.fill', regionCode: '410102', params: { n: 35, tag: 'plain' } })
+    expect(job).toMatchObject({ status: 'queued', progressDone: 0, percent: null })
+    const runner = new JobRunner(database.db).register(fillHandler())
+    expect(await runner.runOnce()).toBe(true)
+    expect(await getJob(database.db, system, job.id)).toMatchObject({ status: 'succeeded', progressDone: 35, progressTotal: 35, percent: 100, result: { written: 35 } })
+    expect(await entriesOf('plain')).toHaveLength(35)
+    expect(await runner.runOnce()).toBe(false)
+  })
+
+  it('resume from the last committed chunk after their runner dies, repeating nothing', async () => {
+    const job = await enqueue(database.db, system, { kind: 'test.fill', regionCode: '410102', params: { n: 45, tag: 'crash' } })
+    let release!: () => void
+    const released = new Promise<void>((r) => (release = r))
+    // Runner A commits two chunks, then hangs as a dead process would: no heartbeat, no progress.
+    const a = new JobRunner(database.db, { heartbeatMs: 3_600_000 }).register(fillHandler({ hangAfterChunks: 2, release: released }))
+    const aRun = a.runOnce()
+    await expect.poll(async () => (await getJob(database.db, system, job.id)).progressDone, { timeout: 20_000 }).toBe(20)
+
+    // Runner B sees the job's heartbeat gone stale and takes it over from the checkpoint.
+    const b = new JobRunner(database.db, { staleMs: 0 }).register(fillHandler())
+    expect(await b.runOnce()).toBe(true)
+    expect(await getJob(database.db, system, job.id)).toMatchObject({ status: 'succeeded', progressDone: 45 })
+
+    // A wakes up and tries its next chunk: its lease is gone, so the chunk rolls back.
+    release()
+    await aRun
+    const ids = await entriesOf('crash')
+    expect(ids).toHaveLength(45)
+    expect(new Set(ids).size).toBe(45)
+    expect((await verifyChains(database.db, { provinceCode: '41' })).ok).toBe(true)
+  })
+
+  it('record a failure with its reason, and cancel a queued job at once', async () => {
+    const failing: JobHandler = { kind: 'test.fail', run: async () => Promise.reject(new Error('row 7, column 身份证号: check character does not match')) }
+    const job = await enqueue(database.db, system, { kind: 'test.fail', regionCode: null, params: {} })
+    await new JobRunner(database.db).register(failing).runOnce()
+    expect(await getJob(database.db, system, job.id)).toMatchObject({ status: 'failed', error: 'row 7, column 身份证号: check character does not match' })
+
+    const queued = await enqueue(database.db, system, { kind: 'test.fill', regionCode: '410102', params: { n: 5, tag: 'cancel' } })
+    const { cancelJob } = await import('../../src/server/modules/jobs/jobs.service.ts')
+    expect(await cancelJob(database.db, system, queued.id)).toMatchObject({ status: 'cancelled', cancelRequested: true })
+    expect(await new JobRunner(database.db).register(fillHandler()).runOnce()).toBe(false)
+  })
+})
