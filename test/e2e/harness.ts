@@ -6,6 +6,7 @@ import { type Browser, type BrowserContext, chromium, type Page } from 'playwrig
 import { buildApp } from '../../src/server/app.ts'
 import { prepareDatabase } from '../../src/server/bootstrap.ts'
 import { loadConfig } from '../../src/server/config.ts'
+import { createJobRunner } from '../../src/server/jobs.ts'
 import type { DatabaseHandle } from '../../src/server/db/engine.ts'
 
 export const DEMO_PASSWORD = 'e2e-demo-password'
@@ -29,6 +30,8 @@ export async function startHarness(): Promise<Harness> {
   const database: DatabaseHandle = await prepareDatabase(config, { info: () => undefined })
   const app: FastifyInstance = await buildApp({ database, webDir })
   await app.listen({ port: 0, host: '127.0.0.1' })
+  const jobs = createJobRunner(database.db, { pollMs: 200 })
+  jobs.start()
   const address = app.server.address()
   if (!address || typeof address === 'string') throw new Error('no port')
   const browser = await chromium.launch({
@@ -49,6 +52,7 @@ export async function startHarness(): Promise<Harness> {
     },
     async close() {
       await browser.close()
+      await jobs.stop()
       await app.close()
       await database.close()
       fs.rmSync(dataDir, { recursive: true, force: true })

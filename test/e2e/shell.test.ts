@@ -77,6 +77,21 @@ describe('a case worker', () => {
   })
 })
 
+describe('an inspector', () => {
+  it('verifies the audit chain as a job and sees it intact', async () => {
+    const { context, page } = await h.newPage()
+    await signIn(page, 'inspector')
+    await openAdmin(page, 'nav-admin-audit')
+    await page.getByTestId('audit-verify').click()
+    const result = page.getByTestId('audit-verify-result')
+    await result.waitFor()
+    expect(await result.getAttribute('data-ok')).toBe('true')
+    expect(await result.textContent()).toContain('审计链完整')
+    await page.screenshot({ path: screenshotPath('audit-verified') })
+    await context.close()
+  })
+})
+
 describe('an administrator', () => {
   it('creates a user who can then sign in', async () => {
     const { context, page } = await h.newPage()

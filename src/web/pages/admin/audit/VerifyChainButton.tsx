@@ -1,31 +1,45 @@
-import { useState } from 'react';
-import { Alert, Button } from 'antd';
+import { Alert, Button, Progress, Space } from 'antd';
 import { SafetyCertificateOutlined } from '@ant-design/icons';
 import { api } from '../../../api/client';
 import { unwrap } from '../../../api/errors';
 import type { AuditVerify } from '../../../api/types';
 import { useApiError } from '../../../api/useApiError';
 import { useT } from '../../../i18n/context';
+import { useJob } from '../../../lib/jobs';
 
-/** Button that runs GET /api/audit/verify. */
+/** Starts chain verification as a server job and shows its progress until the result is in. */
 export function VerifyChainButton({ onResult }: { onResult: (result: AuditVerify) => void }) {
   const t = useT();
   const { showError } = useApiError();
-  const [running, setRunning] = useState(false);
+  const { job, follow, reset } = useJob();
+  const running = job !== null && (job.status === 'queued' || job.status === 'running');
   const run = async () => {
-    setRunning(true);
     try {
-      onResult(await unwrap(api.GET('/api/audit/verify')));
+      const ended = await follow(() => unwrap(api.POST('/api/audit/verify-jobs')));
+      if (ended.status === 'succeeded') onResult(ended.result as AuditVerify);
+      else if (ended.status === 'failed') showError(new Error(ended.error ?? ''));
     } catch (err) {
       showError(err);
     } finally {
-      setRunning(false);
+      reset();
     }
   };
   return (
-    <Button icon={<SafetyCertificateOutlined />} loading={running} onClick={() => void run()} data-testid="audit-verify">
-      {t('audit.verify')}
-    </Button>
+    <Space>
+      {running ? (
+        <Progress
+          percent={job.percent ?? 0}
+          status="active"
+          size="small"
+          style={{ width: 160 }}
+          format={() => `${job.progressDone.toLocaleString()} / ${job.progressTotal?.toLocaleString() ?? '…'}`}
+          data-testid="audit-verify-progress"
+        />
+      ) : null}
+      <Button icon={<SafetyCertificateOutlined />} loading={running} onClick={() => void run()} data-testid="audit-verify">
+        {t('audit.verify')}
+      </Button>
+    </Space>
   );
 }
 
