@@ -33,6 +33,15 @@ const declared: { [T in keyof Database]: Columns<Database[T]> } = {
     progress_done: true, progress_total: true, result: true, error: true, attempts: true, lease: true, cancel_requested: true,
     created_at: true, started_at: true, heartbeat_at: true, finished_at: true,
   },
+  approval_policy: { id: true, subject_kind: true, region_prefix: true, steps: true, effective_from: true, created_by: true, created_at: true },
+  approval: {
+    province_code: true, id: true, subject_kind: true, subject_id: true, region_code: true, maker_id: true, maker_name: true, status: true,
+    current_step: true, steps: true, policy_id: true, step_level: true, step_permission: true, round: true, version: true,
+    created_at: true, updated_at: true, decided_at: true,
+  },
+  approval_action: {
+    province_code: true, approval_id: true, seq: true, round: true, step: true, actor_id: true, actor_name: true, decision: true, opinion: true, at: true,
+  },
 }
 
 describe('table types', () => {

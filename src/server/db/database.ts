@@ -1,3 +1,4 @@
+import type { ApprovalActionTable, ApprovalPolicyTable, ApprovalTable } from '../modules/approvals/approvals.tables.ts'
 import type { AppUserTable, RoleTable, SessionTable, UserRoleTable } from '../modules/access/access.tables.ts'
 import type { AuditHeadTable, AuditLogTable } from '../modules/audit/audit.tables.ts'
 import type { JobTable } from '../modules/jobs/jobs.tables.ts'
@@ -15,6 +16,9 @@ export interface Database {
   audit_head: AuditHeadTable
   audit_log: AuditLogTable
   job: JobTable
+  approval_policy: ApprovalPolicyTable
+  approval: ApprovalTable
+  approval_action: ApprovalActionTable
 }
 
 export type { Kysely, Transaction } from 'kysely'

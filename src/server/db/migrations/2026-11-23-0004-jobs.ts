@@ -24,7 +24,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       -- the claim of the runner working on it; a chunk commits only while its lease holds
       lease          uuid,
       cancel_requested boolean NOT NULL DEFAULT false,
-      created_at     timestamptz NOT NULL DEFAULT now(),
+      -- milliseconds: the keyset cursor carries a JavaScript Date, which has no microseconds
+      created_at     timestamptz NOT NULL DEFAULT date_trunc('milliseconds', now()),
       started_at     timestamptz,
       heartbeat_at   timestamptz,
       finished_at    timestamptz
