@@ -3,7 +3,7 @@ import path from 'node:path'
 import { PGlite } from '@electric-sql/pglite'
 import { sql } from 'kysely'
 import type { DatabaseHandle } from '../db/engine.ts'
-import { writeFileAtomic } from './atomic-file.ts'
+import { writeFileAtomic } from '../platform/atomic-file.ts'
 import { countRows, listPublicTables, MIGRATION_TABLES } from './catalogue.ts'
 import { kyselyOverPglite } from '../db/engine.ts'
 

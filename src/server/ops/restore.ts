@@ -7,7 +7,7 @@ import { acquireDataDirLock } from '../db/lock.ts'
 import { migrateToLatest } from '../db/migrator.ts'
 import { migrations } from '../db/migrations/index.ts'
 import { type VerifyResult, verifyChains } from '../modules/audit/audit.service.ts'
-import { fsyncDir } from './atomic-file.ts'
+import { fsyncDir } from '../platform/atomic-file.ts'
 import { countRows, listPublicTables, MIGRATION_TABLES } from './catalogue.ts'
 
 /**

@@ -1,6 +1,7 @@
 import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
+import { createFileExclusively } from './atomic-file.ts'
 
 /**
  * Resident ID and phone numbers at rest (domain.md §11): the column holds ciphertext, and
@@ -136,7 +137,7 @@ export function loadOrCreatePiiKey(options: PiiKeyOptions): LoadedPiiKey {
 
   fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 })
   const key = randomBytes(PII_KEY_BYTES)
-  if (!createExclusively(file, `${key.toString('base64')}\n`)) {
+  if (!createFileExclusively(file, `${key.toString('base64')}\n`)) {
     // Another process created it between our look and our write: theirs is the key.
     const theirs = readKeyFile(file)
     if (!theirs) throw new Error(`The PII key file ${file} appeared while being created but cannot be read`)
@@ -167,36 +168,3 @@ function readKeyFile(file: string): Buffer | null {
   return key
 }
 
-/**
- * Writes the whole file or nothing, and never over an existing one: the content goes to a
- * temporary file first (flushed), which is then hard-linked to the real name — a link
- * fails if the name exists, where a rename would replace it. False when it existed.
- */
-function createExclusively(file: string, content: string): boolean {
-  const temp = `${file}.partial-${process.pid}-${randomBytes(4).toString('hex')}`
-  const fd = fs.openSync(temp, 'wx', 0o600)
-  try {
-    fs.writeSync(fd, content)
-    fs.fsyncSync(fd)
-  } catch (err) {
-    fs.closeSync(fd)
-    fs.rmSync(temp, { force: true })
-    throw err
-  }
-  fs.closeSync(fd)
-  try {
-    fs.linkSync(temp, file)
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false
-    throw err
-  } finally {
-    fs.rmSync(temp, { force: true })
-  }
-  const dir = fs.openSync(path.dirname(file), 'r')
-  try {
-    fs.fsyncSync(dir)
-  } finally {
-    fs.closeSync(dir)
-  }
-  return true
-}
