@@ -9,8 +9,12 @@ import { isEmpty, seedDemo } from './seed/demo.ts'
  * Opens the store, brings its schema up to date and adds reference data; seeds the
  * demo province on an empty store when asked. Shared by the server and the CLI.
  */
-export async function prepareDatabase(config: Config, log: Pick<Logger, 'info'>, options: { seed?: boolean } = {}): Promise<DatabaseHandle> {
-  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir })
+export async function prepareDatabase(config: Config, log: Pick<Logger, 'info'> & Partial<Pick<Logger, 'warn'>>, options: { seed?: boolean } = {}): Promise<DatabaseHandle> {
+  const database = await openDatabase({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    onIdleError: (err) => log.warn?.({ err }, 'database dropped an idle connection; it will be replaced'),
+  })
   try {
     const applied = await migrateToLatest(database.db)
     if (applied.length > 0) log.info({ applied }, 'migrations applied')

@@ -59,6 +59,6 @@ describe('a failure on our side', () => {
     expect(res.json()).toEqual({ error: { code: 'INTERNAL', message: '系统内部错误，请稍后再试' } })
     expect((await app.inject({ url: '/readyz' })).statusCode).toBe(503)
     await app.close()
-    await database.drop().catch(() => undefined)
+    await database.drop()
   })
 })

@@ -33,7 +33,7 @@ async function freshDatabase(fromTemplate: boolean): Promise<TestDatabase> {
       fs.cpSync(inject('templateDir'), dataDir, { recursive: true })
       fs.rmSync(path.join(dataDir, 'jiekun.lock'), { force: true })
     }
-    const handle = await openDatabase({ databaseUrl: null, dataDir })
+    const handle = closeOnce(await openDatabase({ databaseUrl: null, dataDir }))
     return {
       ...handle,
       dataDir,
@@ -48,7 +48,7 @@ async function freshDatabase(fromTemplate: boolean): Promise<TestDatabase> {
   const name = `jiekun_test_${randomBytes(6).toString('hex')}`
   await adminQuery(adminUrl, fromTemplate ? `CREATE DATABASE ${name} TEMPLATE ${TEMPLATE_DB}` : `CREATE DATABASE ${name}`)
   const url = withDatabase(adminUrl, name)
-  const handle = await openDatabase({ databaseUrl: url, dataDir: '' })
+  const handle = closeOnce(await openDatabase({ databaseUrl: url, dataDir: '' }))
   return {
     ...handle,
     dataDir: null,
@@ -58,6 +58,12 @@ async function freshDatabase(fromTemplate: boolean): Promise<TestDatabase> {
       await adminQuery(adminUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)
     },
   }
+}
+
+/** Tests close a database and later drop it; the second close must not fail (and skip the drop). */
+function closeOnce(handle: DatabaseHandle): DatabaseHandle {
+  let closing: Promise<void> | null = null
+  return { ...handle, close: () => (closing ??= handle.close()) }
 }
 
 export async function adminQuery(url: string, text: string): Promise<void> {

@@ -28,16 +28,21 @@ export interface OpenOptions {
   dataDir: string
   /** Pool size on PostgreSQL. PGlite runs one query at a time, so its pool is always 1. */
   poolSize?: number
+  /** Told when the server drops an idle connection (restart, failover, admin); the pool reconnects. */
+  onIdleError?: (err: Error) => void
 }
 
 export async function openDatabase(options: OpenOptions): Promise<DatabaseHandle> {
-  return options.databaseUrl ? openPostgres(options.databaseUrl, options.poolSize ?? 10) : openPglite(options.dataDir)
+  return options.databaseUrl ? openPostgres(options.databaseUrl, options.poolSize ?? 10, options.onIdleError) : openPglite(options.dataDir)
 }
 
-async function openPostgres(url: string, poolSize: number): Promise<DatabaseHandle> {
+async function openPostgres(url: string, poolSize: number, onIdleError?: (err: Error) => void): Promise<DatabaseHandle> {
   // JIT off: our queries are short OLTP reads whose cost estimates still cross jit_above_cost
   // at national scale; compiling took ~7 ms for a 0.6 ms query (docs/benchmarks.md).
   const pool = new pg.Pool({ connectionString: url, max: poolSize, options: '-c jit=off' })
+  // Without a listener, a server dropping an idle connection would crash the process;
+  // the pool replaces the connection on the next query.
+  pool.on('error', (err) => onIdleError?.(err))
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
   return {
     kind: 'postgres',
