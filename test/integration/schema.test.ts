@@ -42,6 +42,16 @@ const declared: { [T in keyof Database]: Columns<Database[T]> } = {
   approval_action: {
     province_code: true, approval_id: true, seq: true, round: true, step: true, actor_id: true, actor_name: true, decision: true, opinion: true, at: true,
   },
+  household: {
+    province_code: true, id: true, file_no: true, region_code: true, org_id: true, address: true, status: true, episode: true, created_by: true,
+    created_at: true, updated_at: true,
+  },
+  household_file_counter: { province_code: true, region_code: true, year: true, last_no: true },
+  household_member: {
+    province_code: true, id: true, household_id: true, name: true, relation: true, id_number_sealed: true, id_number_index: true, birth_date: true,
+    sex: true, phone_sealed: true, phone_index: true, health: true, work_status: true, monthly_income_fen: true, created_at: true,
+  },
+  person_registry: { id_number_index: true, household_id: true, province_code: true, region_code: true, org_id: true },
 }
 
 describe('table types', () => {

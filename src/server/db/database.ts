@@ -1,6 +1,7 @@
 import type { ApprovalActionTable, ApprovalPolicyTable, ApprovalTable } from '../modules/approvals/approvals.tables.ts'
 import type { AppUserTable, RoleTable, SessionTable, UserRoleTable } from '../modules/access/access.tables.ts'
 import type { AuditHeadTable, AuditLogTable } from '../modules/audit/audit.tables.ts'
+import type { HouseholdFileCounterTable, HouseholdMemberTable, HouseholdTable, PersonRegistryTable } from '../modules/households/households.tables.ts'
 import type { JobTable } from '../modules/jobs/jobs.tables.ts'
 import type { OrgTable } from '../modules/orgs/orgs.tables.ts'
 import type { RegionTable } from '../modules/regions/regions.tables.ts'
@@ -19,6 +20,10 @@ export interface Database {
   approval_policy: ApprovalPolicyTable
   approval: ApprovalTable
   approval_action: ApprovalActionTable
+  household: HouseholdTable
+  household_file_counter: HouseholdFileCounterTable
+  household_member: HouseholdMemberTable
+  person_registry: PersonRegistryTable
 }
 
 export type { Kysely, Transaction } from 'kysely'
