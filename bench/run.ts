@@ -6,6 +6,7 @@
 //
 // Results go to stdout as a Markdown table for docs/benchmarks.md.
 import { execFileSync } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -13,6 +14,7 @@ import { parseArgs } from 'node:util'
 import { sql } from 'kysely'
 import pg from 'pg'
 import { buildApp } from '../src/server/app.ts'
+import { createPiiCipher } from '../src/server/platform/pii-crypto.ts'
 import { openDatabase } from '../src/server/db/engine.ts'
 import { migrateToLatest } from '../src/server/db/migrator.ts'
 import { ensureBuiltInRoles } from '../src/server/modules/access/roles.service.ts'
@@ -69,7 +71,7 @@ await sql`ANALYZE`.execute(db)
 const orgCount = Number((await sql<{ n: bigint }>`SELECT count(*) AS n FROM org`.execute(db)).rows[0]!.n)
 process.stderr.write(`prepared ${orgCount} organisations in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`)
 
-const app = await buildApp({ database, loginRateLimit: 1000 })
+const app = await buildApp({ database, loginRateLimit: 1000, piiCipher: createPiiCipher(randomBytes(32)) })
 await app.ready()
 async function login(username: string) {
   const res = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username, password } })

@@ -15,10 +15,12 @@ import { pendingMigrations } from './db/migrator.ts'
 import { accessRoutes, loginRoutes } from './modules/access/access.routes.ts'
 import { auditRoutes } from './modules/audit/audit.routes.ts'
 import { dashboardRoutes } from './modules/dashboard/dashboard.routes.ts'
+import { householdRoutes } from './modules/households/households.routes.ts'
 import { jobRoutes } from './modules/jobs/jobs.routes.ts'
 import { orgRoutes } from './modules/orgs/orgs.routes.ts'
 import { regionRoutes } from './modules/regions/regions.routes.ts'
 import { AppError } from './platform/errors.ts'
+import type { PiiCipher } from './platform/pii-crypto.ts'
 import { registerErrorHandler, registerSessionHook, requireSession } from './platform/http.ts'
 
 export interface AppOptions {
@@ -29,6 +31,8 @@ export interface AppOptions {
   webDir?: string | null
   /** Send cookies with Secure (behind HTTPS). */
   secureCookies?: boolean
+  /** Seals ID and phone numbers (platform/pii-crypto.ts); the key is the deployment's. */
+  piiCipher: PiiCipher
   /** Sign-in attempts per address per minute (lower it in tests of the limiter). */
   loginRateLimit?: number
 }
@@ -114,6 +118,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         await protectedApi.register(auditRoutes, { db })
         await protectedApi.register(dashboardRoutes, { db })
         await protectedApi.register(jobRoutes, { db })
+        await protectedApi.register(householdRoutes, { db, cipher: options.piiCipher })
       })
     },
     { prefix: '/api' },

@@ -6,6 +6,7 @@ import { loadConfig } from './config.ts'
 import type { DatabaseHandle } from './db/engine.ts'
 import { DataDirLockedError } from './db/lock.ts'
 import { purgeExpiredSessions } from './modules/access/auth.service.ts'
+import { createPiiCipher, loadOrCreatePiiKey } from './platform/pii-crypto.ts'
 
 const config = loadConfig()
 const log = pino({ level: config.logLevel })
@@ -22,7 +23,15 @@ try {
 }
 log.info({ engine: database.kind, where: database.where }, 'database ready')
 
-const app = await buildApp({ database, logger: log, webDir: config.webDir, secureCookies: process.env.JIEKUN_SECURE_COOKIES === '1' })
+const piiKey = loadOrCreatePiiKey({ env: process.env, dataDir: config.dataDir, production: config.production, databaseUrl: config.databaseUrl })
+if (piiKey.source === 'created') log.warn({ file: piiKey.file }, 'created the key that protects ID and phone numbers: back it up apart from the data (docs/operations.md)')
+const app = await buildApp({
+  database,
+  logger: log,
+  webDir: config.webDir,
+  secureCookies: process.env.JIEKUN_SECURE_COOKIES === '1',
+  piiCipher: createPiiCipher(piiKey.key),
+})
 await app.listen({ port: config.port, host: config.host })
 const jobs = createJobRunner(database.db, { log })
 jobs.start()

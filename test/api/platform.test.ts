@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildApp } from '../../src/server/app.ts'
-import { type TestApi, testApi } from '../support/api.ts'
+import { type TestApi, testApi, testCipher } from '../support/api.ts'
 import { testDatabase } from '../support/db.ts'
 
 let api: TestApi
@@ -50,7 +50,7 @@ describe('conventions', () => {
 describe('a failure on our side', () => {
   it('answers 500 INTERNAL with a generic body and /readyz 503', async () => {
     const database = await testDatabase()
-    const app = await buildApp({ database })
+    const app = await buildApp({ database, piiCipher: testCipher })
     const login = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'admin', password: 'test-password-1' } })
     const cookie = `jk_sid=${login.cookies.find((c) => c.name === 'jk_sid')!.value}`
     await database.close() // the database goes away under a running app

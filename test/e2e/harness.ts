@@ -7,6 +7,7 @@ import { buildApp } from '../../src/server/app.ts'
 import { prepareDatabase } from '../../src/server/bootstrap.ts'
 import { loadConfig } from '../../src/server/config.ts'
 import { createJobRunner } from '../../src/server/jobs.ts'
+import { createPiiCipher, loadOrCreatePiiKey } from '../../src/server/platform/pii-crypto.ts'
 import type { DatabaseHandle } from '../../src/server/db/engine.ts'
 
 export const DEMO_PASSWORD = 'e2e-demo-password'
@@ -28,7 +29,8 @@ export async function startHarness(): Promise<Harness> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'jiekun-e2e-'))
   const config = { ...loadConfig({ DATA_DIR: dataDir, JIEKUN_DEMO_PASSWORD: DEMO_PASSWORD }), seedDemo: true }
   const database: DatabaseHandle = await prepareDatabase(config, { info: () => undefined })
-  const app: FastifyInstance = await buildApp({ database, webDir })
+  const piiCipher = createPiiCipher(loadOrCreatePiiKey({ env: {}, dataDir, production: false, databaseUrl: null }).key)
+  const app: FastifyInstance = await buildApp({ database, webDir, piiCipher })
   await app.listen({ port: 0, host: '127.0.0.1' })
   const jobs = createJobRunner(database.db, { pollMs: 200 })
   jobs.start()

@@ -1,7 +1,11 @@
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify'
 import { buildApp } from '../../src/server/app.ts'
+import { createPiiCipher } from '../../src/server/platform/pii-crypto.ts'
 import { TEST_PASSWORD } from './engine.ts'
 import { type TestDatabase, testDatabase } from './db.ts'
+
+/** One fixed key for every test: sealed values are readable across a run. */
+export const testCipher = createPiiCipher(Buffer.alloc(32, 7))
 
 export interface Session {
   cookie: string
@@ -21,7 +25,7 @@ export interface TestApi {
 
 export async function testApi(options: { loginRateLimit?: number } = {}): Promise<TestApi> {
   const database = await testDatabase()
-  const app = await buildApp({ database, loginRateLimit: options.loginRateLimit ?? 10_000 })
+  const app = await buildApp({ database, loginRateLimit: options.loginRateLimit ?? 10_000, piiCipher: testCipher })
   await app.ready()
   const api: TestApi = {
     app,

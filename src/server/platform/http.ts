@@ -77,7 +77,12 @@ export function registerErrorHandler(app: FastifyInstance): void {
       const where = fe.validationContext ?? 'body'
       const details: FieldErrorBody[] = fe.validation.map((v) => {
         const params = (v.params ?? {}) as { missingProperty?: string; additionalProperty?: string }
-        const path = v.instancePath.replace(/^\//, '').replace(/\//g, '.')
+        // /members/0/idNumber → members[0].idNumber, the form services use too
+        const path = v.instancePath
+          .split('/')
+          .slice(1)
+          .map((part, i) => (/^\d+$/.test(part) ? `[${part}]` : i === 0 ? part : `.${part}`))
+          .join('')
         const named = params.missingProperty ?? params.additionalProperty
         const field = named ? (path ? `${path}.${named}` : named) : path || where
         return { field, message: schemaMessage(v.keyword, v.params ?? {}, v.message, locale) }
