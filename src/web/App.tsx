@@ -21,6 +21,9 @@ const OrgsPage = lazy(() => import('./pages/admin/OrgsPage'));
 const UsersPage = lazy(() => import('./pages/admin/UsersPage'));
 const RolesPage = lazy(() => import('./pages/admin/RolesPage'));
 const AuditPage = lazy(() => import('./pages/admin/AuditPage'));
+const HouseholdsPage = lazy(() => import('./pages/households/HouseholdsPage'));
+const HouseholdNewPage = lazy(() => import('./pages/households/HouseholdNewPage'));
+const HouseholdDetailPage = lazy(() => import('./pages/households/HouseholdDetailPage'));
 
 function AntdRoot({ children }: { children: ReactNode }) {
   const { lang } = useLang();
@@ -71,6 +74,9 @@ function AppRoutes() {
             }
           />
         ))}
+        <Route path="households" element={<RequireAuth permission="household.read"><HouseholdsPage /></RequireAuth>} />
+        <Route path="households/new" element={<RequireAuth permission="household.write"><HouseholdNewPage /></RequireAuth>} />
+        <Route path="households/:id" element={<RequireAuth permission="household.read"><HouseholdDetailPage /></RequireAuth>} />
         <Route path="admin" element={<AdminIndex />} />
         <Route path="admin/orgs" element={<RequireAuth permission="org.read"><OrgsPage /></RequireAuth>} />
         <Route path="admin/users" element={<RequireAuth permission="user.read"><UsersPage /></RequireAuth>} />

@@ -42,7 +42,7 @@ describe('a case worker', () => {
 
     // Areas the role may see are in the menu; administration is not.
     await page.getByTestId('nav-households').click()
-    await page.getByTestId('coming-soon').waitFor()
+    await page.getByTestId('household-find-input').waitFor()
     expect(page.url()).toContain('/households')
     expect(await page.getByTestId('nav-funds').count()).toBe(0)
     expect(await page.getByTestId('nav-admin-users').count()).toBe(0)

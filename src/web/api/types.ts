@@ -37,3 +37,7 @@ export type AuditEntry = Items<ResponseOf<'/api/audit', 'get'>>;
 export type AuditPage = ResponseOf<'/api/audit', 'get'>;
 export type AuditVerify = ResponseOf<'/api/audit/verify', 'get'>;
 export type DashboardSummary = ResponseOf<'/api/dashboard/summary', 'get'>;
+export type Household = ResponseOf<'/api/households/{id}', 'get'>;
+export type HouseholdMember = Household['members'][number];
+export type HouseholdInput = BodyOf<'/api/households', 'post'>;
+export type HouseholdMemberInput = HouseholdInput['members'][number];

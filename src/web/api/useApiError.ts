@@ -19,10 +19,11 @@ export function describeError(err: unknown, t: Translate, has: HasKey): string {
   return err.message || t('error.UNKNOWN');
 }
 
-/** `"/body/roles/0"` or `"roles.0"` → `['roles', 0]`, for antd's NamePath. */
+/** `"/body/roles/0"`, `"roles.0"` or `"members[1].idNumber"` → `['roles', 0]`…, for antd's NamePath. */
 function toNamePath(field: string): (string | number)[] {
   const parts = field
     .replace(/^\//, '')
+    .replace(/\[(\d+)\]/g, '.$1')
     .split(/[./]/)
     .filter((p) => p !== '');
   if (parts[0] === 'body' && parts.length > 1) parts.shift();

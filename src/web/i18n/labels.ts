@@ -13,6 +13,11 @@ export interface Labels {
   regionLevel: (code: string) => string;
   /** Region display: name, or "National" for the empty code. */
   region: (code: string | null | undefined, name: string | null | undefined) => string;
+  relation: (code: string) => string;
+  health: (code: string) => string;
+  workStatus: (code: string) => string;
+  sex: (code: string) => string;
+  householdStatus: (code: string) => string;
 }
 
 export function useLabels(): Labels {
@@ -28,6 +33,11 @@ export function useLabels(): Labels {
       orgLevel: (code) => lookup(`orgLevel.${code}`, code),
       regionLevel: (code) => lookup(`regionLevel.${code}`, code),
       region: (code, name) => (code ? name || code : t('scope.national')),
+      relation: (code) => lookup(`relation.${code}`, code),
+      health: (code) => lookup(`health.${code}`, code),
+      workStatus: (code) => lookup(`work.${code}`, code),
+      sex: (code) => lookup(`sex.${code}`, code),
+      householdStatus: (code) => lookup(`hhStatus.${code}`, code),
     };
   }, [t, has, lang]);
 }

@@ -40,9 +40,18 @@ export function isGroup(entry: NavEntry): entry is NavGroup {
   return 'children' in entry;
 }
 
+/** 困难职工档案: find a file by ID number, file a new one, read a file. */
+export const HOUSEHOLDS_NAV: NavLeaf = {
+  key: 'households',
+  path: '/households',
+  label: 'nav.households',
+  icon: <IdcardOutlined />,
+  permission: 'household.read',
+  testId: 'nav-households',
+};
+
 /** Modules that are planned but not built yet: they render a "coming soon" page. */
 export const UPCOMING_MODULES: NavLeaf[] = [
-  { key: 'households', path: '/households', label: 'nav.households', icon: <IdcardOutlined />, permission: 'household.read', testId: 'nav-households' },
   { key: 'programmes', path: '/programmes', label: 'nav.programmes', icon: <GiftOutlined />, permission: 'programme.read', testId: 'nav-programmes' },
   { key: 'funds', path: '/funds', label: 'nav.funds', icon: <MoneyCollectOutlined />, permission: 'fund.read', testId: 'nav-funds' },
   { key: 'centres', path: '/centres', label: 'nav.centres', icon: <ShopOutlined />, permission: 'centre.read', testId: 'nav-centres' },
@@ -59,6 +68,7 @@ export const ADMIN_PAGES: NavLeaf[] = [
 
 export const NAVIGATION: NavEntry[] = [
   { key: 'dashboard', path: '/', label: 'nav.dashboard', icon: <DashboardOutlined />, testId: 'nav-dashboard' },
+  HOUSEHOLDS_NAV,
   ...UPCOMING_MODULES,
   { key: 'admin', path: '/admin', label: 'nav.admin', icon: <SettingOutlined />, testId: 'nav-admin', children: ADMIN_PAGES },
 ];

@@ -1,0 +1,143 @@
+import type { Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { residentIdCheckChar } from '../../src/server/platform/codes/resident-id.ts'
+import { DEMO_PASSWORD, type Harness, screenshotPath, startHarness } from './harness.ts'
+
+let h: Harness
+beforeAll(async () => {
+  h = await startHarness()
+})
+afterAll(async () => h?.close())
+
+/** A valid 18-character ID number registered in 中原区 (410102). */
+function residentId(birth: string, sequence: string): string {
+  const first17 = `410102${birth}${sequence}`
+  return first17 + residentIdCheckChar(first17)
+}
+
+/** The same number with a wrong check character. */
+function withWrongCheckChar(id: string): string {
+  const wrong = '10X98765432'.split('').find((c) => c !== id.slice(-1))!
+  return id.slice(0, 17) + wrong
+}
+
+const masked = (id: string) => `4101**********${id.slice(-4)}`
+
+async function signIn(page: Page, username: string): Promise<void> {
+  await page.goto('/login')
+  await page.getByTestId('login-username').fill(username)
+  await page.getByTestId('login-password').fill(DEMO_PASSWORD)
+  await page.getByTestId('login-submit').click()
+  await page.getByTestId('dashboard').waitFor()
+}
+
+async function choose(page: Page, testId: string, option: string): Promise<void> {
+  await page.getByTestId(testId).click()
+  await page.locator('.ant-select-item-option:visible', { hasText: option }).first().click()
+}
+
+interface Member {
+  name: string
+  relation: string
+  id: string
+  phone?: string
+  health: string
+  work: string
+  income: string
+}
+
+async function fillMember(page: Page, i: number, m: Member): Promise<void> {
+  await page.getByTestId(`member-name-${i}`).fill(m.name)
+  if (i > 0) await choose(page, `member-relation-${i}`, m.relation)
+  await page.getByTestId(`member-id-${i}`).fill(m.id)
+  if (m.phone) await page.getByTestId(`member-phone-${i}`).fill(m.phone)
+  await choose(page, `member-health-${i}`, m.health)
+  await choose(page, `member-work-${i}`, m.work)
+  await page.getByTestId(`member-income-${i}`).fill(m.income)
+}
+
+const head: Member = { name: '张建国', relation: '户主', id: residentId('19800512', '123'), phone: '13812345678', health: '慢性病', work: '下岗', income: '950.5' }
+const spouse: Member = { name: '李秀梅', relation: '配偶', id: residentId('19820307', '246'), health: '健康', work: '失业', income: '0' }
+
+describe('household files', () => {
+  it('a case worker files a household and sees it masked, and a bad ID stays on the form', async () => {
+    const { context, page } = await h.newPage()
+    await signIn(page, 'case_worker')
+    await page.getByTestId('nav-households').click()
+    await page.getByTestId('household-find-input').waitFor()
+    await page.screenshot({ path: screenshotPath('households-case-worker') })
+
+    await page.getByTestId('household-create').click()
+    await page.getByTestId('household-form-address').fill('中原区建设路街道棉纺社区 3 号楼 2 单元 501')
+    await fillMember(page, 0, head)
+    await page.getByTestId('member-add').click()
+    await fillMember(page, 1, spouse)
+    await expect.poll(() => page.locator('.ant-select-dropdown:visible').count()).toBe(0)
+    await page.screenshot({ path: screenshotPath('household-new-form') })
+    await page.getByTestId('household-submit').click()
+
+    await page.getByTestId('household-file-no').waitFor()
+    expect(page.url()).toMatch(/\/households\/[^/]+$/)
+    const members = page.getByTestId('household-members')
+    await expect.poll(() => members.textContent()).toContain(masked(head.id))
+    const text = (await members.textContent()) ?? ''
+    expect(text).toContain(masked(spouse.id))
+    expect(text).not.toContain(head.id)
+    expect(text).toContain('1980-05-12')
+    expect(text).toContain('男')
+    expect(text).toContain('女')
+    expect(text).toContain('¥950.50')
+    expect(text).toContain('慢性病')
+    expect(await page.getByTestId('household-full-view').count()).toBe(0) // no pii.view
+    await page.screenshot({ path: screenshotPath('household-detail-case-worker') })
+
+    // A wrong check character is refused on that member's ID field, and the form stays.
+    await page.goto('/households/new')
+    await page.getByTestId('household-form-address').fill('中原区林山寨街道 8 号院')
+    await fillMember(page, 0, { ...head, name: '王大力', id: residentId('19750101', '015'), phone: undefined })
+    await page.getByTestId('member-add').click()
+    await fillMember(page, 1, { ...spouse, name: '王小红', id: withWrongCheckChar(residentId('19770202', '028')) })
+    await page.getByTestId('household-submit').click()
+    const idError = page.locator('.ant-form-item', { has: page.getByTestId('member-id-1') }).locator('.ant-form-item-explain-error')
+    await expect.poll(() => idError.textContent()).toContain('校验位')
+    expect(page.url()).toContain('/households/new')
+    expect(await page.locator('.ant-form-item', { has: page.getByTestId('member-id-0') }).locator('.ant-form-item-explain-error').count()).toBe(0)
+    await page.screenshot({ path: screenshotPath('household-new-id-error') })
+
+    // The same person cannot be filed twice: the refusal names where they are on file.
+    await page.getByTestId('member-id-1').fill(spouse.id)
+    await page.getByTestId('household-submit').click()
+    await page.getByTestId('household-conflict').waitFor()
+    expect(await page.getByTestId('household-conflict').textContent()).toContain('中原区')
+    await expect.poll(() => idError.textContent()).toContain('已在')
+    expect(page.url()).toContain('/households/new')
+    await page.screenshot({ path: screenshotPath('household-new-conflict') })
+    await context.close()
+  })
+
+  it('an approver finds the file by ID number and views it in full', async () => {
+    const { context, page } = await h.newPage()
+    await signIn(page, 'approver')
+    await page.goto('/households')
+    expect(await page.getByTestId('household-create').count()).toBe(0)
+
+    await page.getByTestId('household-find-input').fill(residentId('19900101', '999'))
+    await page.getByTestId('household-find-submit').click()
+    await page.getByTestId('household-not-found').waitFor()
+    await page.screenshot({ path: screenshotPath('households-not-found') })
+
+    await page.getByTestId('household-find-input').fill(spouse.id)
+    await page.getByTestId('household-find-submit').click()
+    await page.getByTestId('household-file-no').waitFor()
+    const members = page.getByTestId('household-members')
+    await expect.poll(() => members.textContent()).toContain(masked(spouse.id))
+
+    await page.getByTestId('household-full-view').click()
+    await page.getByTestId('household-full-notice').waitFor()
+    await expect.poll(() => members.textContent()).toContain(spouse.id)
+    expect(await members.textContent()).toContain(head.id)
+    expect(await members.textContent()).toContain('13812345678')
+    await page.screenshot({ path: screenshotPath('household-detail-full-view') })
+    await context.close()
+  })
+})
