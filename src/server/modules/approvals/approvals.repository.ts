@@ -1,8 +1,8 @@
-import { sql } from 'kysely'
+import { type Selectable, sql } from 'kysely'
 import type { Database, Kysely, Transaction } from '../../db/database.ts'
 import { type DataScope, inScope } from '../../platform/scope.ts'
 import type { ApprovalActionKind, ApprovalStatus, StepLevel } from './approval-flow.ts'
-import type { StepRow } from './approvals.tables.ts'
+import type { ApprovalTable, StepRow } from './approvals.tables.ts'
 
 type Executor = Kysely<Database> | Transaction<Database>
 
@@ -14,26 +14,8 @@ export interface PolicyRecord {
   effective_from: string
 }
 
-export interface ApprovalRecord {
-  province_code: string
-  id: string
-  subject_kind: string
-  subject_id: string
-  region_code: string
-  maker_id: string
-  maker_name: string
-  status: ApprovalStatus
-  current_step: number
-  steps: StepRow[]
-  policy_id: string | null
-  step_level: StepLevel | null
-  step_permission: string | null
-  round: number
-  version: number
-  created_at: Date
-  updated_at: Date
-  decided_at: Date | null
-}
+/** An approval row as read back (jsonb steps parsed). */
+export type ApprovalRecord = Selectable<ApprovalTable>
 
 export interface ActionRecord {
   seq: number

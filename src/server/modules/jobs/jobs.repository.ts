@@ -1,4 +1,4 @@
-import { sql } from 'kysely'
+import { type Selectable, sql } from 'kysely'
 import type { Database, Kysely, Transaction } from '../../db/database.ts'
 import { type DataScope, inScope } from '../../platform/scope.ts'
 import type { JobTable } from './jobs.tables.ts'
@@ -6,27 +6,7 @@ import type { JobTable } from './jobs.tables.ts'
 type Executor = Kysely<Database> | Transaction<Database>
 
 /** A job row as read back: jsonb columns parsed, int8 as bigint. */
-export interface JobRecord {
-  id: string
-  kind: string
-  status: JobTable['status']
-  region_code: string | null
-  province_code: string
-  created_by: string | null
-  params: unknown
-  checkpoint: unknown
-  progress_done: bigint
-  progress_total: bigint | null
-  result: unknown
-  error: string | null
-  attempts: number
-  lease: string | null
-  cancel_requested: boolean
-  created_at: Date
-  started_at: Date | null
-  heartbeat_at: Date | null
-  finished_at: Date | null
-}
+export type JobRecord = Selectable<JobTable>
 
 export async function insert(
   trx: Transaction<Database>,
