@@ -1,6 +1,7 @@
 import type { Database, Kysely, Transaction } from '../../db/database.ts'
 import { decodeCursor, page } from '../../platform/cursor.ts'
 import { AppError, invalid, isUniqueViolation, notFound, text } from '../../platform/errors.ts'
+import { chinaDate } from '../../platform/china-date.ts'
 import { isUuid } from '../../platform/ids.ts'
 import { actorOf, type Principal, requirePermission } from '../../platform/principal.ts'
 import { regionPrefixOf, scopeCovers } from '../../platform/scope.ts'
@@ -153,11 +154,6 @@ function inTransaction<T>(db: Kysely<Database>, work: (trx: Transaction<Database
   return db.isTransaction ? work(db as Transaction<Database>) : db.transaction().execute(work)
 }
 
-/** The calendar day in China, which is when a policy's effective date begins. */
-function today(now = new Date()): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' }).format(now)
-}
-
 /** '' and every prefix of a county code a policy may be set for: 410102 → '', 41, 4101, 410102. */
 function prefixesOf(regionCode: string): string[] {
   const own = regionPrefixOf(regionCode)
@@ -280,7 +276,7 @@ export async function submit(db: Kysely<Database>, p: Principal, input: SubmitIn
   if (!region) throw invalid('regionCode', text('no such region', '行政区划不存在'))
   if (!scopeCovers(p.scope, region.code)) throw new AppError('FORBIDDEN')
   const opinion = cleanOpinion(input.opinion)
-  const policy = await repo.findEffectivePolicy(db, kind.kind, prefixesOf(region.code), today())
+  const policy = await repo.findEffectivePolicy(db, kind.kind, prefixesOf(region.code), chinaDate())
   const steps = policy ? (policy.steps as ApprovalStep[]) : defaultSteps(kind)
   initialState(steps.length)
   const provinceCode = region.code.slice(0, 2)
@@ -487,7 +483,7 @@ export async function setPolicy(db: Kysely<Database>, p: Principal, input: SetPo
     if (!isPermission(s.permission)) throw invalid(`steps/${i}/permission`, text('no such permission', '权限不存在'))
     return { level: s.level, permission: s.permission }
   })
-  const effectiveFrom = input.effectiveFrom ?? today()
+  const effectiveFrom = input.effectiveFrom ?? chinaDate()
   if (!DATE.test(effectiveFrom) || Number.isNaN(Date.parse(`${effectiveFrom}T00:00:00Z`)) || new Date(`${effectiveFrom}T00:00:00Z`).toISOString().slice(0, 10) !== effectiveFrom) {
     throw invalid('effectiveFrom', text('must be a date YYYY-MM-DD', '须为 YYYY-MM-DD 格式的日期'))
   }
@@ -511,6 +507,6 @@ export async function setPolicy(db: Kysely<Database>, p: Principal, input: SetPo
 /** The steps a submission in `regionCode` would get today, and the policy they come from (null: the built-in default). */
 export async function effectiveSteps(db: Kysely<Database>, kind: string, regionCode: string): Promise<{ policyId: string | null; steps: ApprovalStep[] }> {
   const k = kindOf(kind)
-  const policy = await repo.findEffectivePolicy(db, kind, prefixesOf(regionCode), today())
+  const policy = await repo.findEffectivePolicy(db, kind, prefixesOf(regionCode), chinaDate())
   return policy ? { policyId: policy.id, steps: policy.steps as ApprovalStep[] } : { policyId: null, steps: defaultSteps(k) }
 }

@@ -3,6 +3,7 @@ import { maskPhone, maskResidentId } from '../../platform/codes/masking.ts'
 import { parsePhone } from '../../platform/codes/phone.ts'
 import { parseResidentId } from '../../platform/codes/resident-id.ts'
 import { AppError, type FieldError, invalid, isUniqueViolation, notFound, text } from '../../platform/errors.ts'
+import { chinaDate } from '../../platform/china-date.ts'
 import { isUuid } from '../../platform/ids.ts'
 import type { PiiCipher } from '../../platform/pii-crypto.ts'
 import { actorOf, type Principal, requirePermission } from '../../platform/principal.ts'
@@ -222,7 +223,7 @@ export async function fileHousehold(db: Kysely<Database>, p: Principal, cipher: 
   let id: string
   try {
     id = await db.transaction().execute(async (trx) => {
-      const year = Number(new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 4)) // the filing year in China (UTC+8)
+      const year = Number(chinaDate().slice(0, 4)) // the filing year in China
       const no = await repo.nextFileNumber(trx, county, year)
       const fileNo = `${county}-${year}-${String(no).padStart(6, '0')}`
       const householdId = await repo.insertHousehold(trx, { fileNo, regionCode: county, orgId, address, createdBy: p.userId })

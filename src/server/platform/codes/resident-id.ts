@@ -1,5 +1,6 @@
 import { text, type Text } from '../errors.ts'
 import { compactInput } from './input.ts'
+import { chinaDate } from '../china-date.ts'
 
 /**
  * Resident ID numbers (居民身份证号码), GB 11643-1999 and domain.md §2.
@@ -111,7 +112,3 @@ function daysInMonth(year: number, month: number): number {
   return [4, 6, 9, 11].includes(month) ? 30 : 31
 }
 
-// China has kept UTC+8 all year since 1991, so a fixed offset is exact and needs no time-zone data.
-function chinaDate(instant: Date): string {
-  return new Date(instant.getTime() + 8 * 3_600_000).toISOString().slice(0, 10)
-}
