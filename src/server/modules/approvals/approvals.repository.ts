@@ -2,31 +2,16 @@ import { type Selectable, sql } from 'kysely'
 import type { Database, Kysely, Transaction } from '../../db/database.ts'
 import { type DataScope, inScope } from '../../platform/scope.ts'
 import type { ApprovalActionKind, ApprovalStatus, StepLevel } from './approval-flow.ts'
-import type { ApprovalTable, StepRow } from './approvals.tables.ts'
+import type { ApprovalActionTable, ApprovalPolicyTable, ApprovalTable, StepRow } from './approvals.tables.ts'
 
 type Executor = Kysely<Database> | Transaction<Database>
 
-export interface PolicyRecord {
-  id: string
-  subject_kind: string
-  region_prefix: string
-  steps: StepRow[]
-  effective_from: string
-}
+export type PolicyRecord = Pick<Selectable<ApprovalPolicyTable>, 'id' | 'subject_kind' | 'region_prefix' | 'steps' | 'effective_from'>
 
 /** An approval row as read back (jsonb steps parsed). */
 export type ApprovalRecord = Selectable<ApprovalTable>
 
-export interface ActionRecord {
-  seq: number
-  round: number
-  step: number
-  actor_id: string
-  actor_name: string
-  decision: ApprovalActionKind
-  opinion: string | null
-  at: Date
-}
+export type ActionRecord = Omit<Selectable<ApprovalActionTable>, 'province_code' | 'approval_id'>
 
 /** The policy in force on `today` for the most specific of `prefixes` that has one. */
 export function findEffectivePolicy(db: Executor, kind: string, prefixes: string[], today: string): Promise<PolicyRecord | undefined> {
