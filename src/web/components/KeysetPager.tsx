@@ -1,20 +1,12 @@
 import { Button, Flex, Typography } from 'antd';
 import { LeftOutlined, RightOutlined } from '@ant-design/icons';
 import { useT } from '../i18n/context';
+import type { KeysetPage } from '../lib/useKeysetPage';
 
-export interface KeysetPagerProps {
-  page: number;
-  hasPrev: boolean;
-  hasNext: boolean;
-  loading?: boolean;
-  onPrev: () => void;
-  onNext: () => void;
-  testIdPrefix: string;
-}
-
-/** Previous / next controls for cursor-paginated tables. */
-export function KeysetPager({ page, hasPrev, hasNext, loading, onPrev, onNext, testIdPrefix }: KeysetPagerProps) {
+/** Previous / next controls for a table paged by useKeysetPage. */
+export function KeysetPager({ list, testIdPrefix }: { list: Pick<KeysetPage<unknown>, 'page' | 'hasPrev' | 'hasNext' | 'loading' | 'prev' | 'next'>; testIdPrefix: string }) {
   const t = useT();
+  const { page, hasPrev, hasNext, loading, prev: onPrev, next: onNext } = list;
   if (!hasPrev && !hasNext) return null;
   return (
     <Flex justify="end" align="center" gap={8} style={{ marginTop: 16 }}>

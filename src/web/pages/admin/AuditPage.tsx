@@ -77,15 +77,7 @@ export default function AuditPage() {
           onRow={(e) => ({ 'data-testid': `audit-row-${e.id}` }) as HTMLAttributes<HTMLElement>}
           data-testid="audit-table"
         />
-        <KeysetPager
-          page={list.page}
-          hasPrev={list.hasPrev}
-          hasNext={list.hasNext}
-          loading={list.loading}
-          onPrev={list.prev}
-          onNext={list.next}
-          testIdPrefix="audit"
-        />
+        <KeysetPager list={list} testIdPrefix="audit" />
       </Card>
       <AuditDetailDrawer entry={viewing} onClose={() => setViewing(null)} />
     </>

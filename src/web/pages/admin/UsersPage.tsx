@@ -162,15 +162,7 @@ export default function UsersPage() {
           onRow={(u) => ({ 'data-testid': `user-row-${u.username}` }) as HTMLAttributes<HTMLElement>}
           data-testid="users-table"
         />
-        <KeysetPager
-          page={list.page}
-          hasPrev={list.hasPrev}
-          hasNext={list.hasNext}
-          loading={list.loading}
-          onPrev={list.prev}
-          onNext={list.next}
-          testIdPrefix="users"
-        />
+        <KeysetPager list={list} testIdPrefix="users" />
       </Card>
       <UserCreateModal
         open={creating}
