@@ -187,8 +187,21 @@ export async function insertSession(
     .execute()
 }
 
-export function findSession(db: Executor, tokenHash: string) {
-  return db.selectFrom('session').selectAll().where('token_hash', '=', tokenHash).executeTakeFirst()
+/**
+ * A session with its user and the user's permissions, in one query: this runs on every
+ * API request, so it must not become three.
+ */
+export function findSessionWithUser(db: Executor, tokenHash: string) {
+  return usersWithOrg(db)
+    .innerJoin('session as s', 's.user_id', 'u.id')
+    .select(['s.csrf_token', 's.expires_at', 's.last_seen_at'])
+    .select(
+      sql<string[]>`coalesce((SELECT array_agg(DISTINCT perm) FROM user_role ur JOIN role r ON r.code = ur.role_code CROSS JOIN unnest(r.permissions) AS perm WHERE ur.user_id = u.id), '{}')`.as(
+        'permissions',
+      ),
+    )
+    .where('s.token_hash', '=', tokenHash)
+    .executeTakeFirst()
 }
 
 export async function touchSession(db: Executor, tokenHash: string, at: Date): Promise<void> {

@@ -78,12 +78,11 @@ export async function login(db: Kysely<Database>, username: string, password: st
       requestId: client.requestId,
     })
   })
-  const principal = await principalOf(db, user, client.requestId)
+  const principal = principalOf(user, await repo.permissionsOfRoles(db, user.roles), client.requestId)
   return { token, csrfToken, principal, expiresAt }
 }
 
-async function principalOf(db: Kysely<Database>, user: repo.UserRecord, requestId: string | null): Promise<UserPrincipal> {
-  const perms = (await repo.permissionsOfRoles(db, user.roles)).filter(isPermission)
+function principalOf(user: repo.UserRecord, permissions: string[], requestId: string | null): UserPrincipal {
   return {
     userId: user.id,
     username: user.username,
@@ -91,7 +90,7 @@ async function principalOf(db: Kysely<Database>, user: repo.UserRecord, requestI
     orgId: user.org_id,
     scope: { regionPrefix: regionPrefixOf(user.org_region_code), industry: user.org_industry },
     roles: user.roles,
-    permissions: new Set<Permission>(perms),
+    permissions: new Set<Permission>(permissions.filter(isPermission)),
     requestId,
   }
 }
@@ -105,16 +104,15 @@ export interface ResolvedSession {
 /** The principal behind a session cookie, or null when it is unknown, expired or its user disabled. */
 export async function resolveSession(db: Kysely<Database>, token: string, requestId: string | null, now = new Date()): Promise<ResolvedSession | null> {
   const tokenHash = hashToken(token)
-  const session = await repo.findSession(db, tokenHash)
-  if (!session) return null
-  if (session.expires_at <= now || now.getTime() - session.last_seen_at.getTime() > SESSION_IDLE_MS) {
+  const found = await repo.findSessionWithUser(db, tokenHash)
+  if (!found) return null
+  if (found.expires_at <= now || now.getTime() - found.last_seen_at.getTime() > SESSION_IDLE_MS) {
     await repo.deleteSession(db, tokenHash)
     return null
   }
-  const user = await repo.findUserById(db, session.user_id)
-  if (!user || !user.active) return null
-  if (now.getTime() - session.last_seen_at.getTime() > TOUCH_EVERY_MS) await repo.touchSession(db, tokenHash, now)
-  return { principal: await principalOf(db, user, requestId), csrfToken: session.csrf_token, tokenHash }
+  if (!found.active) return null
+  if (now.getTime() - found.last_seen_at.getTime() > TOUCH_EVERY_MS) await repo.touchSession(db, tokenHash, now)
+  return { principal: principalOf(found, found.permissions, requestId), csrfToken: found.csrf_token, tokenHash }
 }
 
 export async function logout(db: Kysely<Database>, tokenHash: string, principal: UserPrincipal): Promise<void> {
