@@ -44,14 +44,39 @@ const declared: { [T in keyof Database]: Columns<Database[T]> } = {
   },
   household: {
     province_code: true, id: true, file_no: true, region_code: true, org_id: true, address: true, status: true, episode: true, created_by: true,
-    created_at: true, updated_at: true,
+    created_at: true, updated_at: true, head_name: true, hukou_type: true, housing_type: true, housing_area: true, employer_credit_code: true,
+    employer_name: true, in_dibao: true, migrant_worker: true, restructuring: true, social_insurance: true, yearly_income_fen: true,
+    yearly_rigid_spending_fen: true, yearly_hardship_spending_fen: true, primary_cause: true, secondary_causes: true, cause_scheme: true,
+    hardship_type: true, type_scheme: true, per_capita_monthly_fen: true, target_groups: true, batches: true, classification: true,
+    standard_id: true, classified_at: true, zero_employment: true, bank_name: true, bank_account_sealed: true, bank_account_index: true,
+    helper_org_id: true, helper_person: true, paired_on: true, last_visit_on: true, submitted_at: true, verified_at: true, ended_at: true,
+    end_reason: true, end_note: true, version: true,
   },
   household_file_counter: { province_code: true, region_code: true, year: true, last_no: true },
   household_member: {
     province_code: true, id: true, household_id: true, name: true, relation: true, id_number_sealed: true, id_number_index: true, birth_date: true,
     sex: true, phone_sealed: true, phone_index: true, health: true, work_status: true, monthly_income_fen: true, created_at: true,
+    marital_status: true, school_stage: true, medical_insurance: true, model_worker: true,
   },
   person_registry: { id_number_index: true, household_id: true, province_code: true, region_code: true, org_id: true },
+  local_standard: {
+    id: true, region_code: true, effective_from: true, dibao_line_fen: true, min_wage_fen: true, deep_multiple_bp: true, relative_multiple_bp: true,
+    accident_ratio_bp: true, laid_off_allowance_fen: true, note: true, created_by: true, created_at: true,
+  },
+  household_event: {
+    province_code: true, id: true, household_id: true, episode: true, action: true, actor_id: true, actor_name: true, before: true, after: true, note: true, at: true,
+  },
+  household_measure: {
+    province_code: true, id: true, household_id: true, episode: true, batch: true, target: true, responsible: true, due_on: true, status: true,
+    outcome: true, created_by: true, created_at: true, updated_at: true, version: true,
+  },
+  household_visit: {
+    province_code: true, id: true, household_id: true, visited_on: true, visitor: true, findings: true, follow_up: true, created_by: true, created_at: true,
+  },
+  household_attachment: {
+    province_code: true, id: true, household_id: true, file_name: true, content_type: true, size_bytes: true, sha256: true, storage_key: true,
+    description: true, uploaded_by: true, created_at: true,
+  },
 }
 
 describe('table types', () => {

@@ -1,7 +1,17 @@
 import type { ApprovalActionTable, ApprovalPolicyTable, ApprovalTable } from '../modules/approvals/approvals.tables.ts'
 import type { AppUserTable, RoleTable, SessionTable, UserRoleTable } from '../modules/access/access.tables.ts'
 import type { AuditHeadTable, AuditLogTable } from '../modules/audit/audit.tables.ts'
-import type { HouseholdFileCounterTable, HouseholdMemberTable, HouseholdTable, PersonRegistryTable } from '../modules/households/households.tables.ts'
+import type {
+  HouseholdAttachmentTable,
+  HouseholdEventTable,
+  HouseholdFileCounterTable,
+  HouseholdMeasureTable,
+  HouseholdMemberTable,
+  HouseholdTable,
+  HouseholdVisitTable,
+  LocalStandardTable,
+  PersonRegistryTable,
+} from '../modules/households/households.tables.ts'
 import type { JobTable } from '../modules/jobs/jobs.tables.ts'
 import type { OrgTable } from '../modules/orgs/orgs.tables.ts'
 import type { RegionTable } from '../modules/regions/regions.tables.ts'
@@ -24,6 +34,11 @@ export interface Database {
   household_file_counter: HouseholdFileCounterTable
   household_member: HouseholdMemberTable
   person_registry: PersonRegistryTable
+  local_standard: LocalStandardTable
+  household_event: HouseholdEventTable
+  household_measure: HouseholdMeasureTable
+  household_visit: HouseholdVisitTable
+  household_attachment: HouseholdAttachmentTable
 }
 
 export type { Kysely, Transaction } from 'kysely'

@@ -1,4 +1,11 @@
 import type { Messages } from './zh-CN';
+import * as standards from './areas/standards';
+import * as lifecycle from './areas/lifecycle';
+import * as care from './areas/care';
+import * as attachments from './areas/attachments';
+import * as search from './areas/search';
+import * as reverification from './areas/reverification';
+import * as import from './areas/import';
 
 /** English. Typed as `Messages`: a missing or extra key is a compile error. */
 const en: Messages = {
@@ -305,6 +312,7 @@ const en: Messages = {
   'perm.household.approve': 'Approve households',
   'perm.household.export': 'Export households',
   'perm.pii.view': 'See ID numbers and other personal data',
+  'perm.standard.manage': 'Set local standards (低保 line, minimum wage, thresholds)',
   'perm.programme.read': 'View programmes',
   'perm.programme.manage': 'Manage programmes',
   'perm.application.read': 'View applications',
@@ -358,6 +366,13 @@ const en: Messages = {
   'error.INTERNAL': 'Internal server error. Please try again later.',
   'error.NETWORK': 'Cannot reach the server. Check your connection.',
   'error.UNKNOWN': 'The operation failed. Please try again later.',
+  ...standards.en,
+  ...lifecycle.en,
+  ...care.en,
+  ...attachments.en,
+  ...search.en,
+  ...reverification.en,
+  ...import.en,
 };
 
 export default en;

@@ -1,3 +1,10 @@
+import * as standards from './areas/standards';
+import * as lifecycle from './areas/lifecycle';
+import * as care from './areas/care';
+import * as attachments from './areas/attachments';
+import * as search from './areas/search';
+import * as reverification from './areas/reverification';
+import * as import from './areas/import';
 /**
  * Simplified Chinese — the reference dictionary. Its keys define `Messages`;
  * every other language must provide exactly these keys.
@@ -307,6 +314,7 @@ const zhCN = {
   'perm.household.approve': '审核档案',
   'perm.household.export': '导出档案',
   'perm.pii.view': '查看身份证号等敏感信息',
+  'perm.standard.manage': '设置地方标准（低保标准、最低工资、困难认定线）',
   'perm.programme.read': '查看帮扶项目',
   'perm.programme.manage': '管理帮扶项目',
   'perm.application.read': '查看帮扶申请',
@@ -360,6 +368,13 @@ const zhCN = {
   'error.INTERNAL': '服务器内部错误，请稍后重试。',
   'error.NETWORK': '无法连接服务器，请检查网络。',
   'error.UNKNOWN': '操作失败，请稍后重试。',
+  ...standards.zh,
+  ...lifecycle.zh,
+  ...care.zh,
+  ...attachments.zh,
+  ...search.zh,
+  ...reverification.zh,
+  ...import.zh,
 };
 
 export type Messages = typeof zhCN;

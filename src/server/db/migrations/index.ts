@@ -5,6 +5,10 @@ import * as orgChildrenOrder from './2026-11-23-0003-org-children-order.ts'
 import * as jobs from './2026-11-23-0004-jobs.ts'
 import * as approvals from './2026-11-23-0005-approvals.ts'
 import * as households from './2026-11-23-0006-households.ts'
+import * as householdFile from './2026-11-23-0007-household-file.ts'
+import * as householdSearch from './2026-11-23-0008-household-search.ts'
+import * as reverification from './2026-11-23-0009-reverification.ts'
+import * as householdImport from './2026-11-23-0010-household-import.ts'
 
 /** Every migration, by name; names sort in the order they run. Append, never reorder or edit. */
 export const migrations: Record<string, Migration> = {
@@ -14,4 +18,8 @@ export const migrations: Record<string, Migration> = {
   '2026-11-23-0004-jobs': jobs,
   '2026-11-23-0005-approvals': approvals,
   '2026-11-23-0006-households': households,
+  '2026-11-23-0007-household-file': householdFile,
+  '2026-11-23-0008-household-search': householdSearch,
+  '2026-11-23-0009-reverification': reverification,
+  '2026-11-23-0010-household-import': householdImport,
 }

@@ -17,6 +17,7 @@ export const permissions = [
   'household.approve',
   'household.export',
   'pii.view',
+  'standard.manage',
   'programme.read',
   'programme.manage',
   'application.read',
@@ -59,7 +60,7 @@ export const builtInRoles: readonly BuiltInRole[] = [
     code: 'admin',
     nameZh: '系统管理员',
     nameEn: 'Administrator',
-    permissions: [...read, 'org.manage', 'user.read', 'user.manage', 'role.read', 'role.manage', 'audit.read'],
+    permissions: [...read, 'org.manage', 'user.read', 'user.manage', 'role.read', 'role.manage', 'audit.read', 'standard.manage'],
   },
   {
     code: 'case_worker',

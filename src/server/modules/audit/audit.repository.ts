@@ -1,4 +1,5 @@
 import { sql } from 'kysely'
+import { jsonb } from '../../platform/jsonb.ts'
 import type { Database, Kysely, Transaction } from '../../db/database.ts'
 import { type DataScope, inScope } from '../../platform/scope.ts'
 import type { AuditLogTable } from './audit.tables.ts'
@@ -33,10 +34,6 @@ export async function append(trx: Transaction<Database>, row: AuditRow): Promise
     .set({ last_seq: row.seq, last_hash: row.hash })
     .where('province_code', '=', row.province_code)
     .execute()
-}
-
-function jsonb(value: unknown) {
-  return value === null || value === undefined ? null : sql`${JSON.stringify(value)}::jsonb`
 }
 
 export async function listChains(db: Kysely<Database>): Promise<{ provinceCode: string; lastSeq: bigint; lastHash: string }[]> {
