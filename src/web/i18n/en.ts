@@ -5,7 +5,7 @@ import * as care from './areas/care';
 import * as attachments from './areas/attachments';
 import * as search from './areas/search';
 import * as reverification from './areas/reverification';
-import * as import from './areas/import';
+import * as importing from './areas/importing';
 
 /** English. Typed as `Messages`: a missing or extra key is a compile error. */
 const en: Messages = {
@@ -372,7 +372,7 @@ const en: Messages = {
   ...attachments.en,
   ...search.en,
   ...reverification.en,
-  ...import.en,
+  ...importing.en,
 };
 
 export default en;

@@ -4,7 +4,7 @@ import * as care from './areas/care';
 import * as attachments from './areas/attachments';
 import * as search from './areas/search';
 import * as reverification from './areas/reverification';
-import * as import from './areas/import';
+import * as importing from './areas/importing';
 /**
  * Simplified Chinese — the reference dictionary. Its keys define `Messages`;
  * every other language must provide exactly these keys.
@@ -374,7 +374,7 @@ const zhCN = {
   ...attachments.zh,
   ...search.zh,
   ...reverification.zh,
-  ...import.zh,
+  ...importing.zh,
 };
 
 export type Messages = typeof zhCN;
