@@ -1,39 +1,15 @@
-import { sql } from 'kysely'
+import { type Insertable, type Selectable, type Updateable, sql } from 'kysely'
 import type { Database, Kysely, Transaction } from '../../db/database.ts'
 import { type DataScope, inScope } from '../../platform/scope.ts'
-import type { MemberRelation, Sex } from './households.tables.ts'
+import type { HouseholdMemberTable, HouseholdTable, MemberRelation, Sex } from './households.tables.ts'
 
 type Executor = Kysely<Database> | Transaction<Database>
 
 /** The primary key of person_registry: a unique violation on it is a second filing of one person. */
 export const PERSON_REGISTRY_PKEY = 'person_registry_pkey'
 
-export interface HouseholdRecord {
-  id: string
-  province_code: string
-  file_no: string
-  region_code: string
-  org_id: string
-  address: string
-  status: string
-  episode: number
-  created_by: string | null
-  created_at: Date
-  updated_at: Date
-}
-
-export interface MemberRecord {
-  id: string
-  name: string
-  relation: MemberRelation
-  id_number_sealed: string
-  birth_date: string
-  sex: Sex
-  phone_sealed: string | null
-  health: string
-  work_status: string
-  monthly_income_fen: bigint
-}
+export type HouseholdRecord = Selectable<HouseholdTable>
+export type MemberRecord = Selectable<HouseholdMemberTable>
 
 export interface RegistryEntry {
   household_id: string
@@ -44,22 +20,8 @@ export interface RegistryEntry {
 
 const scoped = (scope: DataScope) => inScope(scope, { region: 'h.region_code' })
 
-const householdColumns = [
-  'h.id',
-  'h.province_code',
-  'h.file_no',
-  'h.region_code',
-  'h.org_id',
-  'h.address',
-  'h.status',
-  'h.episode',
-  'h.created_by',
-  'h.created_at',
-  'h.updated_at',
-] as const
-
 export function findInScope(db: Executor, scope: DataScope, id: string): Promise<HouseholdRecord | undefined> {
-  return db.selectFrom('household as h').select(householdColumns).where('h.id', '=', id).where(scoped(scope)).executeTakeFirst()
+  return db.selectFrom('household as h').selectAll('h').where('h.id', '=', id).where(scoped(scope)).executeTakeFirst()
 }
 
 /** The household in scope on whose file the person with this blind index is, if any. */
@@ -67,7 +29,7 @@ export function findInScopeByIdNumberIndex(db: Executor, scope: DataScope, idNum
   return db
     .selectFrom('person_registry as r')
     .innerJoin('household as h', (j) => j.onRef('h.province_code', '=', 'r.province_code').onRef('h.id', '=', 'r.household_id'))
-    .select(householdColumns)
+    .selectAll('h')
     .where('r.id_number_index', '=', idNumberIndex)
     .where(scoped(scope))
     .executeTakeFirst()
@@ -76,7 +38,7 @@ export function findInScopeByIdNumberIndex(db: Executor, scope: DataScope, idNum
 export function membersOf(db: Executor, provinceCode: string, householdId: string): Promise<MemberRecord[]> {
   return db
     .selectFrom('household_member')
-    .select(['id', 'name', 'relation', 'id_number_sealed', 'birth_date', 'sex', 'phone_sealed', 'health', 'work_status', 'monthly_income_fen'])
+    .selectAll()
     .where('province_code', '=', provinceCode)
     .where('household_id', '=', householdId)
     // the head first, then by age, as a household register lists them
@@ -107,23 +69,35 @@ export async function nextFileNumber(trx: Transaction<Database>, regionCode: str
   return last_no
 }
 
-export async function insertHousehold(
-  trx: Transaction<Database>,
-  values: { fileNo: string; regionCode: string; orgId: string; address: string; createdBy: string | null },
-): Promise<string> {
+/** The household's own columns as the service computed them; province_code follows from the county. */
+export type HouseholdValues = Omit<Insertable<HouseholdTable>, 'province_code' | 'id'>
+
+export async function insertHousehold(trx: Transaction<Database>, values: HouseholdValues): Promise<string> {
   const { id } = await trx
     .insertInto('household')
-    .values({
-      province_code: values.regionCode.slice(0, 2),
-      file_no: values.fileNo,
-      region_code: values.regionCode,
-      org_id: values.orgId,
-      address: values.address,
-      created_by: values.createdBy,
-    })
+    .values({ ...values, province_code: values.region_code.slice(0, 2) })
     .returning('id')
     .executeTakeFirstOrThrow()
   return id
+}
+
+/**
+ * Changes a household if it is still at the version the caller saw; bumps the version.
+ * Returns false when someone else changed it first (the caller answers 409).
+ */
+export async function updateHousehold(
+  trx: Transaction<Database>,
+  ref: { provinceCode: string; id: string; version: number },
+  set: Omit<Updateable<HouseholdTable>, 'province_code' | 'id' | 'version'>,
+): Promise<boolean> {
+  const r = await trx
+    .updateTable('household')
+    .set({ ...set, version: sql<number>`version + 1`, updated_at: new Date() })
+    .where('province_code', '=', ref.provinceCode)
+    .where('id', '=', ref.id)
+    .where('version', '=', ref.version)
+    .executeTakeFirst()
+  return r.numUpdatedRows === 1n
 }
 
 export interface MemberInsert {
@@ -138,7 +112,29 @@ export interface MemberInsert {
   health: string
   workStatus: string
   monthlyIncomeFen: bigint
+  maritalStatus: string | null
+  schoolStage: string | null
+  medicalInsurance: string | null
+  modelWorker: string | null
 }
+
+const memberColumns = (m: MemberInsert) => ({
+  name: m.name,
+  relation: m.relation,
+  id_number_sealed: m.idNumberSealed,
+  id_number_index: m.idNumberIndex,
+  birth_date: m.birthDate,
+  sex: m.sex,
+  phone_sealed: m.phoneSealed,
+  phone_index: m.phoneIndex,
+  health: m.health,
+  work_status: m.workStatus,
+  monthly_income_fen: m.monthlyIncomeFen,
+  marital_status: m.maritalStatus,
+  school_stage: m.schoolStage,
+  medical_insurance: m.medicalInsurance,
+  model_worker: m.modelWorker,
+})
 
 /** The members and their entries in the nationwide register, in the filing's transaction. */
 export async function insertMembers(
@@ -147,25 +143,10 @@ export async function insertMembers(
   members: readonly MemberInsert[],
 ): Promise<void> {
   const provinceCode = household.regionCode.slice(0, 2)
+  if (members.length === 0) return
   await trx
     .insertInto('household_member')
-    .values(
-      members.map((m) => ({
-        province_code: provinceCode,
-        household_id: household.id,
-        name: m.name,
-        relation: m.relation,
-        id_number_sealed: m.idNumberSealed,
-        id_number_index: m.idNumberIndex,
-        birth_date: m.birthDate,
-        sex: m.sex,
-        phone_sealed: m.phoneSealed,
-        phone_index: m.phoneIndex,
-        health: m.health,
-        work_status: m.workStatus,
-        monthly_income_fen: m.monthlyIncomeFen,
-      })),
-    )
+    .values(members.map((m) => ({ province_code: provinceCode, household_id: household.id, ...memberColumns(m) })))
     .execute()
   await trx
     .insertInto('person_registry')
@@ -179,4 +160,33 @@ export async function insertMembers(
       })),
     )
     .execute()
+}
+
+/** Rewrites a member's facts (the ID number, and with it the registry entry, stays). */
+export async function updateMember(trx: Transaction<Database>, provinceCode: string, memberId: string, m: MemberInsert): Promise<void> {
+  const { id_number_sealed: _s, id_number_index: _i, ...rest } = memberColumns(m)
+  await trx.updateTable('household_member').set(rest).where('province_code', '=', provinceCode).where('id', '=', memberId).execute()
+}
+
+/** Removes members from a household and from the nationwide register. */
+export async function deleteMembers(trx: Transaction<Database>, provinceCode: string, householdId: string, idNumberIndexes: readonly string[]): Promise<void> {
+  if (idNumberIndexes.length === 0) return
+  await trx
+    .deleteFrom('person_registry')
+    .where('household_id', '=', householdId)
+    .where('id_number_index', 'in', [...idNumberIndexes])
+    .execute()
+  await trx
+    .deleteFrom('household_member')
+    .where('province_code', '=', provinceCode)
+    .where('household_id', '=', householdId)
+    .where('id_number_index', 'in', [...idNumberIndexes])
+    .execute()
+}
+
+/** Organisation names by id, unscoped: used for units named on a file the reader may see. */
+export async function orgNames(db: Executor, ids: readonly string[]): Promise<Map<string, string>> {
+  if (ids.length === 0) return new Map()
+  const rows = await db.selectFrom('org').select(['id', 'name']).where('id', 'in', [...ids]).execute()
+  return new Map(rows.map((r) => [r.id, r.name]))
 }
