@@ -29,7 +29,7 @@ const browser = await chromium.launch({
 })
 try {
   const context = await browser.newContext({ viewport: { width: Number(values.width), height: Number(values.height) }, locale: values.lang, baseURL: values.base })
-  await context.addInitScript((lang) => localStorage.setItem('jk.lang', lang), values.lang)
+  await context.addInitScript({ content: `localStorage.setItem('jk.lang', ${JSON.stringify(values.lang)})` })
   const page = await context.newPage()
   await page.goto('/login')
   await page.getByTestId('login-username').fill(values.user)

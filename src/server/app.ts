@@ -13,12 +13,20 @@ import { sql } from 'kysely'
 import type { DatabaseHandle } from './db/engine.ts'
 import { pendingMigrations } from './db/migrator.ts'
 import { accessRoutes, loginRoutes } from './modules/access/access.routes.ts'
+import { approvalRoutes } from './modules/approvals/approvals.routes.ts'
 import { auditRoutes } from './modules/audit/audit.routes.ts'
 import { dashboardRoutes } from './modules/dashboard/dashboard.routes.ts'
+import { attachmentRoutes } from './modules/households/attachments.routes.ts'
+import { householdCareRoutes } from './modules/households/care.routes.ts'
+import { householdImportRoutes } from './modules/households/import/import.routes.ts'
 import { householdRoutes } from './modules/households/households.routes.ts'
+import { reverificationRoutes } from './modules/households/reverification.routes.ts'
+import { householdListRoutes } from './modules/households/list.routes.ts'
+import { lifecycleRoutes } from './modules/households/lifecycle.routes.ts'
 import { jobRoutes } from './modules/jobs/jobs.routes.ts'
 import { orgRoutes } from './modules/orgs/orgs.routes.ts'
 import { regionRoutes } from './modules/regions/regions.routes.ts'
+import { standardRoutes } from './modules/standards/standards.routes.ts'
 import { AppError } from './platform/errors.ts'
 import type { PiiCipher } from './platform/pii-crypto.ts'
 import { registerErrorHandler, registerSessionHook, requireSession } from './platform/http.ts'
@@ -35,6 +43,10 @@ export interface AppOptions {
   piiCipher: PiiCipher
   /** Sign-in attempts per address per minute (lower it in tests of the limiter). */
   loginRateLimit?: number
+  /** Folder of household attachments (DATA_DIR/attachments); without it the attachment routes answer NOT_READY. */
+  attachmentsDir?: string
+  /** Where uploaded import files wait for validation and commit (DATA_DIR/imports); a temp folder when omitted. */
+  importsDir?: string
 }
 
 /** Builds the whole HTTP application. No side effects beyond what the options say: the caller listens. */
@@ -118,7 +130,15 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         await protectedApi.register(auditRoutes, { db })
         await protectedApi.register(dashboardRoutes, { db })
         await protectedApi.register(jobRoutes, { db })
+        await protectedApi.register(approvalRoutes, { db })
+        await protectedApi.register(lifecycleRoutes, { db })
+        await protectedApi.register(householdListRoutes, { db })
         await protectedApi.register(householdRoutes, { db, cipher: options.piiCipher })
+        await protectedApi.register(householdCareRoutes, { db })
+        await protectedApi.register(attachmentRoutes, { db, dir: options.attachmentsDir ?? null })
+        await protectedApi.register(householdImportRoutes, { db, cipher: options.piiCipher, importsDir: options.importsDir ?? null })
+        await protectedApi.register(standardRoutes, { db })
+        await protectedApi.register(reverificationRoutes, { db })
       })
     },
     { prefix: '/api' },

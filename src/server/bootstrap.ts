@@ -3,13 +3,19 @@ import type { Config } from './config.ts'
 import { type DatabaseHandle, openDatabase } from './db/engine.ts'
 import { migrateToLatest } from './db/migrator.ts'
 import { ensureBuiltInRoles } from './modules/access/roles.service.ts'
+import type { PiiCipher } from './platform/pii-crypto.ts'
 import { isEmpty, seedDemo } from './seed/demo.ts'
+import { seedDemoHouseholds } from './seed/households.ts'
 
 /**
  * Opens the store, brings its schema up to date and adds reference data; seeds the
  * demo province on an empty store when asked. Shared by the server and the CLI.
  */
-export async function prepareDatabase(config: Config, log: Pick<Logger, 'info'> & Partial<Pick<Logger, 'warn'>>, options: { seed?: boolean } = {}): Promise<DatabaseHandle> {
+export async function prepareDatabase(
+  config: Config,
+  log: Pick<Logger, 'info'> & Partial<Pick<Logger, 'warn'>>,
+  options: { seed?: boolean; piiCipher?: PiiCipher } = {},
+): Promise<DatabaseHandle> {
   const database = await openDatabase({
     databaseUrl: config.databaseUrl,
     dataDir: config.dataDir,
@@ -25,6 +31,8 @@ export async function prepareDatabase(config: Config, log: Pick<Logger, 'info'> 
       } else {
         const summary = await seedDemo(database.db, { password: config.demoPassword })
         log.info(summary, 'demo data seeded')
+        // Household files need the key that seals ID numbers; the CLI seeds without them.
+        if (options.piiCipher) log.info(await seedDemoHouseholds(database.db, options.piiCipher), 'demo households seeded')
       }
     }
     return database

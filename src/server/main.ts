@@ -1,3 +1,4 @@
+import path from 'node:path'
 import pino from 'pino'
 import { buildApp } from './app.ts'
 import { createJobRunner } from './jobs.ts'
@@ -11,9 +12,12 @@ import { createPiiCipher, loadOrCreatePiiKey } from './platform/pii-crypto.ts'
 const config = loadConfig()
 const log = pino({ level: config.logLevel })
 
+const piiKey = loadOrCreatePiiKey({ env: process.env, dataDir: config.dataDir, production: config.production, databaseUrl: config.databaseUrl })
+const piiCipher = createPiiCipher(piiKey.key)
+
 let database: DatabaseHandle
 try {
-  database = await prepareDatabase(config, log)
+  database = await prepareDatabase(config, log, { piiCipher })
 } catch (err) {
   if (err instanceof DataDirLockedError) {
     log.fatal(err.message)
@@ -23,17 +27,18 @@ try {
 }
 log.info({ engine: database.kind, where: database.where }, 'database ready')
 
-const piiKey = loadOrCreatePiiKey({ env: process.env, dataDir: config.dataDir, production: config.production, databaseUrl: config.databaseUrl })
 if (piiKey.source === 'created') log.warn({ file: piiKey.file }, 'created the key that protects ID and phone numbers: back it up apart from the data (docs/operations.md)')
 const app = await buildApp({
   database,
   logger: log,
   webDir: config.webDir,
   secureCookies: process.env.JIEKUN_SECURE_COOKIES === '1',
-  piiCipher: createPiiCipher(piiKey.key),
+  piiCipher,
+  attachmentsDir: path.join(config.dataDir, 'attachments'),
+  importsDir: path.join(config.dataDir, 'imports'),
 })
 await app.listen({ port: config.port, host: config.host })
-const jobs = createJobRunner(database.db, { log })
+const jobs = createJobRunner(database.db, { log, piiCipher, importsDir: path.join(config.dataDir, 'imports') })
 jobs.start()
 
 const purge = setInterval(() => {

@@ -22,8 +22,13 @@ const UsersPage = lazy(() => import('./pages/admin/UsersPage'));
 const RolesPage = lazy(() => import('./pages/admin/RolesPage'));
 const AuditPage = lazy(() => import('./pages/admin/AuditPage'));
 const HouseholdsPage = lazy(() => import('./pages/households/HouseholdsPage'));
-const HouseholdNewPage = lazy(() => import('./pages/households/HouseholdNewPage'));
+const HouseholdFormPage = lazy(() => import('./pages/households/HouseholdFormPage'));
 const HouseholdDetailPage = lazy(() => import('./pages/households/HouseholdDetailPage'));
+const ApprovalsPage = lazy(() => import('./pages/approvals/ApprovalsPage'));
+const ReverificationPage = lazy(() => import('./pages/households/ReverificationPage'));
+const StandardsPage = lazy(() => import('./pages/standards/StandardsPage'));
+const HouseholdPrintPage = lazy(() => import('./pages/households/HouseholdPrintPage'));
+const CoveragePage = lazy(() => import('./pages/households/CoveragePage'));
 
 function AntdRoot({ children }: { children: ReactNode }) {
   const { lang } = useLang();
@@ -52,6 +57,7 @@ function AppRoutes() {
           </Suspense>
         }
       />
+      <Route path="/households/:id/print" element={<RequireAuth permission="household.read"><Suspense fallback={<FullPageSpin />}><HouseholdPrintPage /></Suspense></RequireAuth>} />
       <Route
         path="/"
         element={
@@ -75,8 +81,14 @@ function AppRoutes() {
           />
         ))}
         <Route path="households" element={<RequireAuth permission="household.read"><HouseholdsPage /></RequireAuth>} />
-        <Route path="households/new" element={<RequireAuth permission="household.write"><HouseholdNewPage /></RequireAuth>} />
+        <Route path="households/new" element={<RequireAuth permission="household.write"><HouseholdFormPage /></RequireAuth>} />
+        <Route path="households/:id/edit" element={<RequireAuth permission="household.write"><HouseholdFormPage /></RequireAuth>} />
+        <Route path="households/reverification" element={<RequireAuth permission="household.read"><ReverificationPage /></RequireAuth>} />
+        <Route path="households/coverage" element={<RequireAuth permission="household.read"><CoveragePage /></RequireAuth>} />
         <Route path="households/:id" element={<RequireAuth permission="household.read"><HouseholdDetailPage /></RequireAuth>} />
+        <Route path="approvals" element={<RequireAuth><ApprovalsPage /></RequireAuth>} />
+        {/* readable with household.read or standard.manage: the page checks (RequireAuth takes one permission) */}
+        <Route path="standards" element={<RequireAuth><StandardsPage /></RequireAuth>} />
         <Route path="admin" element={<AdminIndex />} />
         <Route path="admin/orgs" element={<RequireAuth permission="org.read"><OrgsPage /></RequireAuth>} />
         <Route path="admin/users" element={<RequireAuth permission="user.read"><UsersPage /></RequireAuth>} />

@@ -77,6 +77,22 @@ const declared: { [T in keyof Database]: Columns<Database[T]> } = {
     province_code: true, id: true, household_id: true, file_name: true, content_type: true, size_bytes: true, sha256: true, storage_key: true,
     description: true, uploaded_by: true, created_at: true,
   },
+  household_import: {
+    id: true, org_id: true, scope_prefix: true, region_code: true, created_by: true, file_name: true, storage_key: true, format: true, size_bytes: true,
+    status: true, mode: true, row_count: true, household_count: true, valid_households: true, valid_rows: true, problem_count: true, problem_rows: true,
+    duplicate_count: true, committed_households: true, committed_members: true, skipped_households: true, failure: true, validate_job_id: true,
+    commit_job_id: true, created_at: true, validated_at: true, committed_at: true, updated_at: true,
+  },
+  household_import_problem: {
+    import_id: true, seq: true, phase: true, row_no: true, household_key: true, column_name: true, code: true, message_en: true, message_zh: true,
+    dup_row_no: true, dup_region_code: true,
+  },
+  reverification_run: {
+    id: true, year: true, region_prefix: true, industry: true, created_by: true, created_at: true, job_id: true, status: true, counts: true, finished_at: true,
+  },
+  reverification_item: {
+    province_code: true, run_id: true, household_id: true, outcome: true, reasons: true, resolution: true, resolved_by: true, resolved_at: true, note: true,
+  },
 }
 
 describe('table types', () => {

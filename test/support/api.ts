@@ -1,3 +1,6 @@
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify'
 import { buildApp } from '../../src/server/app.ts'
 import { createPiiCipher } from '../../src/server/platform/pii-crypto.ts'
@@ -16,6 +19,8 @@ export interface Session {
 export interface TestApi {
   app: FastifyInstance
   database: TestDatabase
+  /** A private attachments folder, removed on close. */
+  attachmentsDir: string
   /** Signs in a demo user (password TEST_PASSWORD unless given). */
   login(username: string, password?: string): Promise<Session>
   /** A request as `session` (anonymous when null), in English by default; writes carry the CSRF token. */
@@ -25,11 +30,13 @@ export interface TestApi {
 
 export async function testApi(options: { loginRateLimit?: number } = {}): Promise<TestApi> {
   const database = await testDatabase()
-  const app = await buildApp({ database, loginRateLimit: options.loginRateLimit ?? 10_000, piiCipher: testCipher })
+  const attachmentsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'jiekun-attachments-'))
+  const app = await buildApp({ database, loginRateLimit: options.loginRateLimit ?? 10_000, piiCipher: testCipher, attachmentsDir })
   await app.ready()
   const api: TestApi = {
     app,
     database,
+    attachmentsDir,
     async login(username, password = TEST_PASSWORD) {
       const res = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username, password } })
       if (res.statusCode !== 200) throw new Error(`login ${username} failed: ${res.statusCode} ${res.body}`)
@@ -50,6 +57,7 @@ export async function testApi(options: { loginRateLimit?: number } = {}): Promis
     async close() {
       await app.close()
       await database.drop()
+      fs.rmSync(attachmentsDir, { recursive: true, force: true })
     },
   }
   return api

@@ -12,6 +12,8 @@ import type {
   LocalStandardTable,
   PersonRegistryTable,
 } from '../modules/households/households.tables.ts'
+import type { ReverificationItemTable, ReverificationRunTable } from '../modules/households/reverification.tables.ts'
+import type { HouseholdImportProblemTable, HouseholdImportTable } from '../modules/households/import/import.tables.ts'
 import type { JobTable } from '../modules/jobs/jobs.tables.ts'
 import type { OrgTable } from '../modules/orgs/orgs.tables.ts'
 import type { RegionTable } from '../modules/regions/regions.tables.ts'
@@ -39,6 +41,10 @@ export interface Database {
   household_measure: HouseholdMeasureTable
   household_visit: HouseholdVisitTable
   household_attachment: HouseholdAttachmentTable
+  household_import: HouseholdImportTable
+  household_import_problem: HouseholdImportProblemTable
+  reverification_run: ReverificationRunTable
+  reverification_item: ReverificationItemTable
 }
 
 export type { Kysely, Transaction } from 'kysely'

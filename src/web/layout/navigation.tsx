@@ -5,9 +5,11 @@ import {
   AuditOutlined,
   BarChartOutlined,
   DashboardOutlined,
+  FileDoneOutlined,
   GiftOutlined,
   IdcardOutlined,
   MoneyCollectOutlined,
+  ProfileOutlined,
   SafetyCertificateOutlined,
   SettingOutlined,
   ShopOutlined,
@@ -22,6 +24,8 @@ export interface NavLeaf {
   icon: ReactNode;
   /** Shown only to users holding this permission; undefined = everyone signed in. */
   permission?: string;
+  /** Shown only to users holding at least one of these (with `permission`, both must hold). */
+  anyPermission?: readonly string[];
   testId: string;
 }
 
@@ -64,18 +68,20 @@ export const ADMIN_PAGES: NavLeaf[] = [
   { key: 'admin-users', path: '/admin/users', label: 'nav.adminUsers', icon: <UserOutlined />, permission: 'user.read', testId: 'nav-admin-users' },
   { key: 'admin-roles', path: '/admin/roles', label: 'nav.adminRoles', icon: <SafetyCertificateOutlined />, permission: 'role.read', testId: 'nav-admin-roles' },
   { key: 'admin-audit', path: '/admin/audit', label: 'nav.adminAudit', icon: <AuditOutlined />, permission: 'audit.read', testId: 'nav-admin-audit' },
+  { key: 'standards', path: '/standards', label: 'std.nav', icon: <ProfileOutlined />, permission: 'standard.manage', testId: 'nav-standards' },
 ];
 
 export const NAVIGATION: NavEntry[] = [
   { key: 'dashboard', path: '/', label: 'nav.dashboard', icon: <DashboardOutlined />, testId: 'nav-dashboard' },
   HOUSEHOLDS_NAV,
+  { key: 'approvals', path: '/approvals', label: 'appr.nav', icon: <FileDoneOutlined />, anyPermission: ['household.approve', 'application.approve', 'payment.approve'], testId: 'nav-approvals' },
   ...UPCOMING_MODULES,
   { key: 'admin', path: '/admin', label: 'nav.admin', icon: <SettingOutlined />, testId: 'nav-admin', children: ADMIN_PAGES },
 ];
 
 /** Navigation pruned to what `can` allows; groups with no visible child disappear. */
 export function visibleNavigation(can: (permission: string) => boolean): NavEntry[] {
-  const allowed = (leaf: NavLeaf) => !leaf.permission || can(leaf.permission);
+  const allowed = (leaf: NavLeaf) => (!leaf.permission || can(leaf.permission)) && (!leaf.anyPermission || leaf.anyPermission.some(can));
   const result: NavEntry[] = [];
   for (const entry of NAVIGATION) {
     if (isGroup(entry)) {

@@ -18,7 +18,8 @@ export interface HouseholdTable {
   status: ColumnType<HouseholdStatus, HouseholdStatus | undefined, HouseholdStatus>
   episode: Generated<number>
   created_by: string | null
-  created_at: ColumnType<Date, never, never>
+  /** set on insert only by imports and seeds that carry the original filing time */
+  created_at: ColumnType<Date, Date | undefined, never>
   updated_at: ColumnType<Date, Date | undefined, Date>
   head_name: Generated<string>
   hukou_type: string | null
