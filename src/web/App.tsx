@@ -29,6 +29,7 @@ const ReverificationPage = lazy(() => import('./pages/households/ReverificationP
 const StandardsPage = lazy(() => import('./pages/standards/StandardsPage'));
 const HouseholdPrintPage = lazy(() => import('./pages/households/HouseholdPrintPage'));
 const CoveragePage = lazy(() => import('./pages/households/CoveragePage'));
+const ImportPage = lazy(() => import('./pages/households/ImportPage'));
 
 function AntdRoot({ children }: { children: ReactNode }) {
   const { lang } = useLang();
@@ -83,6 +84,7 @@ function AppRoutes() {
         <Route path="households" element={<RequireAuth permission="household.read"><HouseholdsPage /></RequireAuth>} />
         <Route path="households/new" element={<RequireAuth permission="household.write"><HouseholdFormPage /></RequireAuth>} />
         <Route path="households/:id/edit" element={<RequireAuth permission="household.write"><HouseholdFormPage /></RequireAuth>} />
+        <Route path="households/import" element={<RequireAuth permission="household.write"><ImportPage /></RequireAuth>} />
         <Route path="households/reverification" element={<RequireAuth permission="household.read"><ReverificationPage /></RequireAuth>} />
         <Route path="households/coverage" element={<RequireAuth permission="household.read"><CoveragePage /></RequireAuth>} />
         <Route path="households/:id" element={<RequireAuth permission="household.read"><HouseholdDetailPage /></RequireAuth>} />

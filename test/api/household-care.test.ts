@@ -76,7 +76,7 @@ describe('/api/households/:id/measures', () => {
     expect(ok.json()).toMatchObject({ status: 'in_progress', version: 2 })
     const stale = await api.request(worker, { method: 'PATCH', url: `/api/households/${householdId}/measures/${measureId}`, payload: { version: 1, status: 'done', outcome: '已补缴' } })
     expect(stale.statusCode).toBe(409)
-    expect(stale.json().error.code).toBe('CONFLICT')
+    expect(stale.json().error).toMatchObject({ code: 'CONFLICT', details: [{ field: 'version' }] })
   })
 
   it('answers another county, a random id and a measure of a random id alike: 404', async () => {

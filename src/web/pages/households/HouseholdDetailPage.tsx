@@ -215,7 +215,7 @@ export default function HouseholdDetailPage() {
                 {t('common.edit')}
               </Button>
             ) : null}
-            <Link to={`/households/${h.id}/print`} target="_blank">
+            <Link to={`/households/${h.id}/print${h.fullView ? "?full=true" : ""}`} target="_blank">
               <Button icon={<PrinterOutlined />} data-testid="household-print">
                 {t('hh.print')}
               </Button>

@@ -1,5 +1,5 @@
 import { type ReactNode, useCallback, useState } from 'react';
-import { Alert, App, Button, Card, Empty, Flex, Form, Input, Popconfirm, Select, Skeleton, Steps, Tag, Timeline, Typography } from 'antd';
+import { Alert, App, Button, Card, Flex, Form, Input, Popconfirm, Select, Skeleton, Steps, Tag, Timeline, Typography } from 'antd';
 import { CheckCircleOutlined, CloseCircleOutlined, ExclamationCircleOutlined, RollbackOutlined, SendOutlined } from '@ant-design/icons';
 import { api } from '../../../api/client';
 import { ApiError, unwrap } from '../../../api/errors';
@@ -163,18 +163,19 @@ export function LifecyclePanel({ householdId, version, status, onChanged }: { ho
         ) : null}
       </Card>
 
-      <Card size="small" title={t('life.approval')} extra={approval ? <Tag>{t(`appr.status.${approval.status}`)}</Tag> : null}>
-        {loading && approval === undefined ? (
-          <Skeleton active paragraph={{ rows: 2 }} />
-        ) : error ? (
-          <Alert type="warning" showIcon message={t('error.UNKNOWN')} />
-        ) : !approval ? (
-          <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('life.noApproval')} />
-        ) : (
-          <ApprovalView approval={approval} />
-        )}
-        {approval?.mayDecide ? <Alert type="info" showIcon message={t('life.decideHint')} style={{ marginTop: 12 }} /> : null}
-      </Card>
+      {/* No approval yet (a draft, or a file that predates this system): the steps above say enough. */}
+      {approval || (loading && approval === undefined) || error ? (
+        <Card size="small" title={t('life.approval')} extra={approval ? <Tag>{t(`appr.status.${approval.status}`)}</Tag> : null}>
+          {loading && approval === undefined ? (
+            <Skeleton active paragraph={{ rows: 2 }} />
+          ) : error ? (
+            <Alert type="warning" showIcon title={t('error.UNKNOWN')} />
+          ) : approval ? (
+            <ApprovalView approval={approval} />
+          ) : null}
+          {approval?.mayDecide ? <Alert type="info" showIcon title={t('life.decideHint')} style={{ marginTop: 12 }} /> : null}
+        </Card>
+      ) : null}
 
       <FormModal<Values>
         open={mode !== null}
