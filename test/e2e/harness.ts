@@ -23,16 +23,22 @@ export interface Harness {
 }
 
 /** The real server on a fresh embedded store with demo data, and Debian's Chromium. */
-export async function startHarness(): Promise<Harness> {
+/**
+ * `households: true` also seeds the demo province's household files, standards and its one-step
+ * (city) approval policy — what a person sees after `npm start` — at the cost of ~20 s.
+ */
+export async function startHarness(options: { households?: boolean } = {}): Promise<Harness> {
   const webDir = path.resolve('dist/web')
   if (!fs.existsSync(path.join(webDir, 'index.html'))) throw new Error('dist/web is not built: run npm run build:web first')
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'jiekun-e2e-'))
   const config = { ...loadConfig({ DATA_DIR: dataDir, JIEKUN_DEMO_PASSWORD: DEMO_PASSWORD }), seedDemo: true }
-  const database: DatabaseHandle = await prepareDatabase(config, { info: () => undefined })
   const piiCipher = createPiiCipher(loadOrCreatePiiKey({ env: {}, dataDir, production: false, databaseUrl: null }).key)
-  const app: FastifyInstance = await buildApp({ database, webDir, piiCipher })
+  const database: DatabaseHandle = await prepareDatabase(config, { info: () => undefined }, options.households ? { piiCipher } : {})
+  const attachmentsDir = path.join(dataDir, 'attachments')
+  const importsDir = path.join(dataDir, 'imports')
+  const app: FastifyInstance = await buildApp({ database, webDir, piiCipher, attachmentsDir, importsDir })
   await app.listen({ port: 0, host: '127.0.0.1' })
-  const jobs = createJobRunner(database.db, { pollMs: 200 })
+  const jobs = createJobRunner(database.db, { pollMs: 200, piiCipher, importsDir })
   jobs.start()
   const address = app.server.address()
   if (!address || typeof address === 'string') throw new Error('no port')

@@ -5,7 +5,7 @@ import { DEMO_PASSWORD, type Harness, screenshotPath, startHarness } from './har
 
 let h: Harness
 beforeAll(async () => {
-  h = await startHarness()
+  h = await startHarness({ households: true })
 })
 afterAll(async () => h?.close())
 
@@ -139,5 +139,61 @@ describe('household files', () => {
     expect(await members.textContent()).toContain('13812345678')
     await page.screenshot({ path: screenshotPath('household-detail-full-view') })
     await context.close()
+  })
+
+  it('the case worker submits the file, the city approver verifies it, it is listed masked and prints', async () => {
+    const worker = await h.newPage()
+    await signIn(worker.page, 'case_worker')
+    await worker.page.goto('/households')
+    await worker.page.getByTestId('household-find-input').fill(head.id)
+    await worker.page.getByTestId('household-find-submit').click()
+    await worker.page.getByTestId('household-file-no').waitFor()
+    const fileNo = (await worker.page.getByTestId('household-file-no').textContent())!.trim()
+    const householdUrl = worker.page.url()
+    await worker.page.getByTestId('life-submit').click()
+    await worker.page.getByTestId('life-ok').click()
+    await expect.poll(() => worker.page.getByTestId('household-status').textContent()).toBe('待审核')
+    await worker.page.screenshot({ path: screenshotPath('household-submitted') })
+
+    // 郑州市's approver: the demo province verifies files in one city step.
+    const approver = await h.newPage()
+    await signIn(approver.page, 'approver')
+    await approver.page.goto('/approvals')
+    const row = approver.page.locator('tr', { hasText: fileNo })
+    await row.waitFor()
+    await approver.page.screenshot({ path: screenshotPath('approvals-inbox') })
+    await row.locator('[data-testid^="approval-decide-"]').click()
+    await approver.page.getByTestId('decide-opinion').fill('经核实，符合困难职工认定条件')
+    await approver.page.getByTestId('decide-ok').click()
+    await expect.poll(() => approver.page.locator('tr', { hasText: fileNo }).count()).toBe(0)
+
+    await worker.page.goto(householdUrl)
+    await expect.poll(() => worker.page.getByTestId('household-status').textContent()).toBe('在档')
+
+    // The list: found by file number, its head's ID number masked, never in full.
+    await worker.page.goto('/households')
+    await worker.page.getByTestId('list-text').fill(fileNo)
+    await worker.page.getByTestId('list-text').press('Enter')
+    const list = worker.page.getByTestId('household-list')
+    await expect.poll(() => list.textContent()).toContain(fileNo)
+    const listed = (await list.textContent()) ?? ''
+    expect(listed).toContain('在档')
+    expect(listed).toContain(masked(head.id))
+    expect(listed).not.toContain(head.id)
+    await worker.page.screenshot({ path: screenshotPath('households-list-verified') })
+
+    // The printable file (困难职工档案表).
+    await worker.page.goto(`${householdUrl}/print`)
+    const sheet = worker.page.getByTestId('household-print-sheet')
+    await sheet.waitFor()
+    await expect.poll(() => sheet.textContent()).toContain(fileNo)
+    const printed = (await sheet.textContent()) ?? ''
+    expect(printed).toContain('困难职工档案表')
+    expect(printed).toContain(masked(spouse.id))
+    expect(printed).not.toContain(spouse.id)
+    await worker.page.emulateMedia({ media: 'print' })
+    await worker.page.screenshot({ path: screenshotPath('household-print'), fullPage: true })
+    await worker.context.close()
+    await approver.context.close()
   })
 })

@@ -58,6 +58,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       dup_region_code text COLLATE "C",
       PRIMARY KEY (import_id, seq)
     );
+    -- the problem list is read in file order
+    CREATE INDEX household_import_problem_row_idx ON household_import_problem (import_id, row_no, seq);
   `.execute(db)
 }
 

@@ -285,7 +285,7 @@ export default function ImportPage() {
           <Card size="small">
             <Descriptions size="small" column={{ xs: 1, md: 2 }} items={[
               { key: 'file', label: t('imp.file'), children: current.fileName },
-              { key: 'status', label: t('imp.step.validate'), children: <Tag>{t(`imp.status.${current.status}`)}</Tag> },
+              { key: 'status', label: t('imp.statusLabel'), children: <Tag>{t(`imp.status.${current.status}`)}</Tag> },
             ]} />
             <Row gutter={[16, 16]} style={{ marginTop: 8 }}>
               <Col xs={12} md={4}><Statistic title={t('imp.counts.rows')} value={c.rows} /></Col>

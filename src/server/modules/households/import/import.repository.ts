@@ -122,8 +122,11 @@ export async function problemHouseholdKeys(db: Executor, importId: string): Prom
   return new Set(rows.map((r) => r.household_key!))
 }
 
-export function listProblems(db: Executor, importId: string, afterSeq: number, limit: number): Promise<ProblemRecord[]> {
-  return db.selectFrom('household_import_problem').selectAll().where('import_id', '=', importId).where('seq', '>', afterSeq).orderBy('seq').limit(limit).execute()
+/** In file order: by row number, then as found. */
+export function listProblems(db: Executor, importId: string, after: { rowNo: number; seq: number } | null, limit: number): Promise<ProblemRecord[]> {
+  let q = db.selectFrom('household_import_problem').selectAll().where('import_id', '=', importId)
+  if (after) q = q.where(sql<boolean>`(row_no, seq) > (${after.rowNo}, ${after.seq})`)
+  return q.orderBy('row_no').orderBy('seq').limit(limit).execute()
 }
 
 export async function countyCodes(db: Executor): Promise<Set<string>> {

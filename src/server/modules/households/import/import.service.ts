@@ -204,7 +204,7 @@ async function view(db: Kysely<Database>, p: Principal, r: repo.ImportRecord): P
     failure: r.failure,
     validateJob,
     commitJob: await jobOrNull(db, p, r.commit_job_id),
-    problems: (await repo.listProblems(db, r.id, 0, PREVIEW_PROBLEMS)).map(toProblem),
+    problems: (await repo.listProblems(db, r.id, null, PREVIEW_PROBLEMS)).map(toProblem),
     sample: r.status === 'validated' || r.status === 'committing' || r.status === 'committed' ? sample : [],
     createdAt: r.created_at.toISOString(),
     validatedAt: r.validated_at?.toISOString() ?? null,
@@ -277,10 +277,11 @@ export async function listImportProblems(
   requirePermission(p, 'household.write')
   const r = await findOr404(db, p, id)
   const limit = q.limit ?? 50
-  const key = decodeCursor(q.cursor, ['digits'])
-  const rows = await repo.listProblems(db, r.id, key ? Number(key[0]) : 0, limit + 1)
+  const key = decodeCursor(q.cursor, ['digits', 'digits'])
+  const rows = await repo.listProblems(db, r.id, key ? { rowNo: Number(key[0]), seq: Number(key[1]) } : null, limit + 1)
   const items = rows.slice(0, limit).map(toProblem)
-  return { items, nextCursor: rows.length > limit ? encodeCursor([String(items[items.length - 1]!.seq)]) : null }
+  const last = items[items.length - 1]
+  return { items, nextCursor: rows.length > limit && last ? encodeCursor([String(last.rowNo), String(last.seq)]) : null }
 }
 
 /** Starts the commit. all-or-nothing with any problem is refused (409) before anything is queued. */
