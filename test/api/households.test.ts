@@ -89,4 +89,34 @@ describe('/api/households', () => {
     expect(money.statusCode).toBe(400)
     expect(money.json().error.details[0].field).toBe('members[0].monthlyIncomeFen')
   })
+
+  it('updates a file at its version; a stale version is 409, another county 404 like missing, no session 401', async () => {
+    const current = (await api.request(worker, { method: 'GET', url: `/api/households/${id}` })).json()
+    const members = current.members.map((m: { id: string; name: string; relation: string; health: string; workStatus: string; monthlyIncomeFen: string }) => ({
+      id: m.id,
+      name: m.name,
+      relation: m.relation,
+      health: m.health,
+      workStatus: m.workStatus,
+      monthlyIncomeFen: m.monthlyIncomeFen,
+    }))
+    const body = { version: current.version, address: '郑州市中原区建设路 14 号', yearlyIncomeFen: '1800000', primaryCause: 'laid_off', members }
+    const res = await api.request(worker, { method: 'PUT', url: `/api/households/${id}`, payload: body })
+    expect(res.statusCode).toBe(200)
+    expect(res.json()).toMatchObject({ address: '郑州市中原区建设路 14 号', version: current.version + 1, yearlyIncomeFen: '1800000', primaryCause: 'laid_off' })
+    // the phone was not sent: kept, still masked
+    expect(res.json().members[0].phone).toBe('139****5678')
+
+    const stale = await api.request(worker, { method: 'PUT', url: `/api/households/${id}`, payload: body })
+    expect(stale.statusCode).toBe(409)
+    expect(stale.json().error.details[0].field).toBe('version')
+
+    const outside = await api.request(worker2, { method: 'PUT', url: `/api/households/${id}`, payload: body })
+    const missing = await api.request(worker2, { method: 'PUT', url: `/api/households/${randomUUID()}`, payload: body })
+    expect(outside.statusCode).toBe(404)
+    expect(outside.json()).toEqual(missing.json())
+
+    const anonymous = await api.request(null, { method: 'PUT', url: `/api/households/${id}`, payload: body })
+    expect(anonymous.statusCode).toBe(401)
+  })
 })
