@@ -117,10 +117,11 @@ export async function generateHouseholds(db: Kysely<Database>, cipher: PiiCipher
       h.income.push(String((r3 % 6_000_000) + 100_000))
       for (let j = 0; j < memberCount; j++) {
         const q = local * 4 + j
-        const day = q % 20000
+        // (birth day, sequence) is unique per county for q < 8,000,000; every birth date lies in 1950–1993
+        const day = q % 16000
         const male = j === 0 || (j !== 1 && r % 2 === 0)
-        const seq = Math.floor(q / 20000) * 2 + (male ? 1 : 0)
-        const birth = new Date(EPOCH_1950 + (day + (j >= 2 ? 9000 : 0)) * 86400000).toISOString().slice(0, 10)
+        const seq = Math.floor(q / 16000) * 2 + (male ? 1 : 0)
+        const birth = new Date(EPOCH_1950 + day * 86400000).toISOString().slice(0, 10)
         const first17 = `${county.code}${birth.replaceAll('-', '')}${String(seq).padStart(3, '0')}`
         const idNumber = first17 + residentIdCheckChar(first17)
         const relation = relations[j]!

@@ -132,7 +132,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         await protectedApi.register(jobRoutes, { db })
         await protectedApi.register(approvalRoutes, { db })
         await protectedApi.register(lifecycleRoutes, { db })
-        await protectedApi.register(householdListRoutes, { db })
+        await protectedApi.register(householdListRoutes, { db, cipher: options.piiCipher })
         await protectedApi.register(householdRoutes, { db, cipher: options.piiCipher })
         await protectedApi.register(householdCareRoutes, { db })
         await protectedApi.register(attachmentRoutes, { db, dir: options.attachmentsDir ?? null })

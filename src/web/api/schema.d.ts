@@ -3919,6 +3919,8 @@ export interface paths {
                                 createdAt: string;
                                 fileNo: string;
                                 hardshipType: string | null;
+                                /** @description the head's ID number, masked */
+                                headIdNumber: string | null;
                                 headName: string;
                                 helperOrgId: string | null;
                                 helperOrgName: string | null;

@@ -46,6 +46,8 @@ export interface ListRow {
   org_name: string
   head_name: string
   member_count: number
+  /** the head's sealed ID number, shown masked */
+  head_id_sealed: string | null
   status: string
   hardship_type: string | null
   per_capita_monthly_fen: string | null
@@ -136,8 +138,20 @@ function conditions(scope: DataScope, f: ListFilter): RawBuilder<SqlBool>[] {
   return c
 }
 
-/** One page of households in scope, in the order asked, after the cursor. */
+/**
+ * One page of households in scope, in the order asked, after the cursor. Runs without parallel
+ * workers: a page stops after `limit` rows, and starting workers (Gather Merge) cost 10–20 ms
+ * where the walk itself costs 1–7 (measured at 300,000 households: surname search 31 → 11 ms).
+ */
 export async function listHouseholds(db: Executor, scope: DataScope, f: ListFilter, order: ListOrder): Promise<ListRow[]> {
+  const run = async (trx: Transaction<Database>) => {
+    await sql`SET LOCAL max_parallel_workers_per_gather = 0`.execute(trx)
+    return pageOf(trx, scope, f, order)
+  }
+  return db.isTransaction ? run(db as Transaction<Database>) : (db as Kysely<Database>).transaction().execute(run)
+}
+
+async function pageOf(db: Executor, scope: DataScope, f: ListFilter, order: ListOrder): Promise<ListRow[]> {
   const where = conditions(scope, f)
   const { columns, after } = ordering(order)
   if (after) where.push(after)
@@ -161,6 +175,7 @@ export async function listHouseholds(db: Executor, scope: DataScope, f: ListFilt
                      WHERE r.code = p.region_code), p.region_code) AS region_name,
            p.org_id, coalesce((SELECT o.name FROM org o WHERE o.id = p.org_id), '') AS org_name, p.head_name,
            (SELECT count(*)::int FROM household_member m WHERE m.province_code = p.province_code AND m.household_id = p.id) AS member_count,
+           (SELECT m.id_number_sealed FROM household_member m WHERE m.province_code = p.province_code AND m.household_id = p.id AND m.relation = 'head' LIMIT 1) AS head_id_sealed,
            p.status, p.hardship_type, p.per_capita_monthly_fen::text AS per_capita_monthly_fen,
            p.target_groups, p.batches, p.primary_cause,
            p.helper_org_id, (SELECT o.name FROM org o WHERE o.id = p.helper_org_id) AS helper_org_name, p.helper_person, p.last_visit_on,

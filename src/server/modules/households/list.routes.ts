@@ -1,3 +1,4 @@
+import type { PiiCipher } from '../../platform/pii-crypto.ts'
 import { PassThrough } from 'node:stream'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
@@ -22,7 +23,7 @@ function attachment(fileName: string): string {
   return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(fileName)}`
 }
 
-export const householdListRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database> }> = async (app, { db }) => {
+export const householdListRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database>; cipher: PiiCipher }> = async (app, { db, cipher }) => {
   app.get(
     '/households',
     {
@@ -34,7 +35,7 @@ export const householdListRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Databas
       },
     },
     async (req) => {
-      const result = await listHouseholds(db, principal(req), req.query)
+      const result = await listHouseholds(db, principal(req), req.query, cipher)
       return { items: result.items.map(toJson), nextCursor: result.nextCursor }
     },
   )

@@ -30,6 +30,7 @@ export const HouseholdListItemSchema = Type.Object({
   orgId: Type.String(),
   orgName: Type.String(),
   headName: Type.String(),
+  headIdNumber: Type.Union([Type.String({ description: "the head's ID number, masked" }), Type.Null()]),
   memberCount: Type.Integer(),
   status: Type.String(),
   hardshipType: Type.Union([Type.String(), Type.Null()]),

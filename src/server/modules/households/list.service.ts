@@ -1,3 +1,5 @@
+import { maskResidentId } from '../../platform/codes/masking.ts'
+import type { PiiCipher } from '../../platform/pii-crypto.ts'
 import type { Database, Kysely } from '../../db/database.ts'
 import { decodeCursor, page } from '../../platform/cursor.ts'
 import { AppError, type FieldError, invalid, text } from '../../platform/errors.ts'
@@ -43,6 +45,8 @@ export interface HouseholdListItem {
   orgId: string
   orgName: string
   headName: string
+  /** the head's ID number, always masked (4101**********1234) */
+  headIdNumber: string | null
   memberCount: number
   status: string
   hardshipType: string | null
@@ -62,7 +66,7 @@ export interface HouseholdListPage {
   nextCursor: string | null
 }
 
-const toItem = (r: repo.ListRow): HouseholdListItem => ({
+const toItem = (cipher: PiiCipher | null, r: repo.ListRow): HouseholdListItem => ({
   id: r.id,
   fileNo: r.file_no,
   regionCode: r.region_code,
@@ -70,6 +74,7 @@ const toItem = (r: repo.ListRow): HouseholdListItem => ({
   orgId: r.org_id,
   orgName: r.org_name,
   headName: r.head_name,
+  headIdNumber: cipher && r.head_id_sealed ? maskResidentId(cipher.decrypt(r.head_id_sealed)) : null,
   memberCount: r.member_count,
   status: r.status,
   hardshipType: r.hardship_type,
@@ -157,7 +162,7 @@ function cursorOf(sort: repo.ListSort, cursor: string | undefined): string[] | u
 }
 
 /** One page of the household files in the caller's scope that match the filters. */
-export async function listHouseholds(db: Kysely<Database>, p: Principal, q: HouseholdListQuery): Promise<HouseholdListPage> {
+export async function listHouseholds(db: Kysely<Database>, p: Principal, q: HouseholdListQuery, cipher: PiiCipher | null = null): Promise<HouseholdListPage> {
   requirePermission(p, 'household.read')
   const { sort, desc } = orderOf(q.sort)
   const after = cursorOf(sort, q.cursor)
@@ -166,7 +171,7 @@ export async function listHouseholds(db: Kysely<Database>, p: Principal, q: Hous
   if (!filter) return { items: [], nextCursor: null }
   const rows = await repo.listHouseholds(db, p.scope, filter, { sort, desc, after, limit: limit + 1 })
   const result = page(rows, limit, (r) => repo.keyOf(sort, r))
-  return { items: result.items.map(toItem), nextCursor: result.nextCursor }
+  return { items: result.items.map((r) => toItem(cipher, r)), nextCursor: result.nextCursor }
 }
 
 /** The most rows one export may hold; beyond it the caller is asked to narrow the filters. */
@@ -222,7 +227,7 @@ export async function planExport(db: Kysely<Database>, p: Principal, q: Househol
         const batch = await repo.listHouseholds(db, p.scope, filter, { sort, desc, after, limit: want })
         if (batch.length === 0) return
         left -= batch.length
-        yield batch.map(toItem)
+        yield batch.map((r) => toItem(null, r))
         if (batch.length < want) return
         after = repo.keyOf(sort, batch[batch.length - 1]!)
       }

@@ -262,7 +262,7 @@ export default function HouseholdsPage() {
       title: t('list.col.head'),
       dataIndex: 'headName',
       key: 'headName',
-      width: 104,
+      width: 150,
       ellipsis: true,
       render: (v: string, h) => (
         <>
@@ -270,6 +270,11 @@ export default function HouseholdsPage() {
           <Typography.Text type="secondary" style={{ fontSize: 12, marginInlineStart: 4 }} title={t('list.col.members')}>
             {t('list.personsUnit', { n: h.memberCount })}
           </Typography.Text>
+          {h.headIdNumber ? (
+            <div style={{ fontFamily: 'monospace', fontSize: 12, color: 'rgba(0,0,0,0.45)', lineHeight: 1.3 }} data-testid="list-head-id">
+              {h.headIdNumber}
+            </div>
+          ) : null}
         </>
       ),
     },

@@ -221,6 +221,7 @@ export default function ImportPage() {
       <PageHeader title={t('imp.title')} extra={<Link to="/households">{t('imp.backToList')}</Link>} />
       <Steps
         current={step}
+        status={status === 'committed' ? 'finish' : status === 'failed' ? 'error' : undefined}
         size="small"
         style={{ marginBottom: 24, maxWidth: 760 }}
         items={[{ title: t('imp.step.upload') }, { title: t('imp.step.validate') }, { title: t('imp.step.commit') }, { title: t('imp.step.done') }]}

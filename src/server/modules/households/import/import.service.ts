@@ -255,7 +255,9 @@ export async function createImport(
       return newId
     })
     const job = await enqueue(db, p, { kind: VALIDATE_JOB, regionCode: regionCode || null, params: { importId: id } })
-    await repo.transition(db, id, ['uploaded'], { status: 'validating', validate_job_id: job.id })
+    // The runner may have started the job already (it moves the status itself): the id is set regardless.
+    await repo.update(db, id, { validate_job_id: job.id })
+    await repo.transition(db, id, ['uploaded'], { status: 'validating' })
     return getImport(db, p, id)
   } catch (err) {
     fs.rmSync(filePath, { force: true })
@@ -601,7 +603,11 @@ export async function writeChunk(
   chunk: readonly ImportedHousehold[],
   options: { strict: boolean; chunkNo: number; holder: ReturnType<typeof holderNamer> },
 ): Promise<ChunkResult> {
+  const T = (globalThis as any).__prof ??= {}
+  let t0 = performance.now()
+  const lap = (k: string) => { const n = performance.now(); T[k] = (T[k] ?? 0) + n - t0; t0 = n }
   const indexes = chunk.map((h) => h.members.map((m) => deps.cipher.blindIndex(PII_RESIDENT_ID, m.idNumber)))
+  lap('index')
   const hits = new Map((await repo.registryHits(trx, indexes.flat())).map((h) => [h.id_number_index, h]))
   const skipped: Problem[] = []
   const keep: number[] = []
@@ -623,6 +629,7 @@ export async function writeChunk(
     })
   }
   if (options.strict && skipped.length > 0) throw new RegistryConflict(skipped)
+  lap('registry')
 
   // File numbers: one reserved range per county.
   const year = Number(chinaDate().slice(0, 4))
@@ -631,6 +638,7 @@ export async function writeChunk(
   const nextNo = new Map<string, number>()
   for (const [county, n] of [...perCounty].sort(([a], [b]) => (a < b ? -1 : 1))) nextNo.set(county, await repo.reserveFileNumbers(trx, county, year, n))
 
+  lap('numbers')
   const hRows: repo.HouseholdRow[] = []
   const mRows: repo.MemberRow[] = []
   const rRows: repo.RegistryRow[] = []
@@ -675,10 +683,15 @@ export async function writeChunk(
     pc.fileNos.push(fileNo)
     provinces.set(province, pc)
   }
+  lap('build')
   await repo.insertHouseholds(trx, hRows)
+  lap('insH')
   await repo.insertMembers(trx, mRows)
+  lap('insM')
   await repo.insertRegistry(trx, rRows)
+  lap('insR')
   await repo.insertImportEvents(trx, { id: actor.userId, name: actor.displayName }, events)
+  lap('insE')
   for (const [province, pc] of provinces) {
     pc.fileNos.sort()
     await audit.record(trx, {
@@ -691,6 +704,7 @@ export async function writeChunk(
       requestId: actor.requestId,
     })
   }
+  lap('audit')
   return { households: hRows.length, members: mRows.length, skipped }
 }
 
