@@ -155,7 +155,6 @@ const commitMs = performance.now() - tc
 const committed = await getImport(importStore.db, admin, created.id)
 if (committed.status !== 'committed' || committed.counts.committedMembers !== memberTarget) throw new Error(`commit: ${committed.status} ${JSON.stringify(committed.counts)}`)
 log(`committed in ${seconds(commitMs)} s`)
-log(JSON.stringify(Object.fromEntries(Object.entries((globalThis as any).__prof ?? {}).map(([k, v]) => [k, Math.round(v as number)]))))
 
 // ——— the floor: COPY of the same final rows ———
 const org = admin.orgId!

@@ -125,6 +125,19 @@ describe('/api/household-imports', () => {
     })
   })
 
+  it('reads a CSV saved by Excel on Chinese Windows (GB18030, no BOM)', async () => {
+    const gbk = Buffer.from(
+      'u6ex4LrFLM/Yx/i0+sLrLLzSzaXXoda3LNDVw/ss0+u7p9b3udjPtSzJ7bfd1qS6xcLrLL2hv7XXtL/2LL7N0rXXtL/2DQpHMSw0MTAxMDIs1qPW3crQ1tDUrcf44dTJvcK3N7rFLMeuufrH7Cy7p9b3LDQxMDEwMjE5NjkxMDAxMzAxNCy9ob+1LM/CuNoNCg==',
+      'base64',
+    )
+    const res = await api.request(worker, { method: 'POST', url: '/api/household-imports', ...multipart({ orgId }, { name: 'gbk.csv', content: gbk }) })
+    expect(res.statusCode).toBe(201)
+    await drain()
+    const v = (await api.request(worker, { method: 'GET', url: `/api/household-imports/${res.json().id}` })).json()
+    expect(v).toMatchObject({ status: 'validated', counts: { rows: 1, validHouseholds: 1, problems: 0 } })
+    expect(v.sample[0]).toMatchObject({ address: '郑州市中原区嵩山路7号', members: [{ name: '钱国庆' }] })
+  })
+
   it('refuses a file that is neither .xlsx nor .csv, and an organisation out of scope', async () => {
     const exe = await api.request(worker, { method: 'POST', url: '/api/household-imports', ...multipart({ orgId }, { name: 'a.exe', content: 'MZ' }) })
     expect(exe.statusCode).toBe(400)

@@ -31,6 +31,9 @@ async function signIn(page: Page, username: string): Promise<void> {
   await page.getByTestId('dashboard').waitFor()
 }
 
+/** An antd Input.Search puts its test id on a wrapper in some versions, on the input in others. */
+const textbox = (page: Page, testId: string) => page.locator(`input[data-testid="${testId}"], [data-testid="${testId}"] input`).first()
+
 async function choose(page: Page, testId: string, option: string): Promise<void> {
   await page.getByTestId(testId).click()
   await page.locator('.ant-select-item-option:visible', { hasText: option }).first().click()
@@ -121,12 +124,12 @@ describe('household files', () => {
     await page.goto('/households')
     expect(await page.getByTestId('household-create').count()).toBe(0)
 
-    await page.getByTestId('household-find-input').fill(residentId('19900101', '999'))
+    await textbox(page, 'household-find-input').fill(residentId('19900101', '999'))
     await page.getByTestId('household-find-submit').click()
     await page.getByTestId('household-not-found').waitFor()
     await page.screenshot({ path: screenshotPath('households-not-found') })
 
-    await page.getByTestId('household-find-input').fill(spouse.id)
+    await textbox(page, 'household-find-input').fill(spouse.id)
     await page.getByTestId('household-find-submit').click()
     await page.getByTestId('household-file-no').waitFor()
     const members = page.getByTestId('household-members')
@@ -145,7 +148,7 @@ describe('household files', () => {
     const worker = await h.newPage()
     await signIn(worker.page, 'case_worker')
     await worker.page.goto('/households')
-    await worker.page.getByTestId('household-find-input').fill(head.id)
+    await textbox(worker.page, 'household-find-input').fill(head.id)
     await worker.page.getByTestId('household-find-submit').click()
     await worker.page.getByTestId('household-file-no').waitFor()
     const fileNo = (await worker.page.getByTestId('household-file-no').textContent())!.trim()
@@ -172,8 +175,8 @@ describe('household files', () => {
 
     // The list: found by file number, its head's ID number masked, never in full.
     await worker.page.goto('/households')
-    await worker.page.getByTestId('list-text').fill(fileNo)
-    await worker.page.getByTestId('list-text').press('Enter')
+    await textbox(worker.page, 'list-text').fill(fileNo)
+    await textbox(worker.page, 'list-text').press('Enter')
     const list = worker.page.getByTestId('household-list')
     await expect.poll(() => list.textContent()).toContain(fileNo)
     const listed = (await list.textContent()) ?? ''

@@ -139,17 +139,21 @@ export function userNames(db: Executor, userId: string): Promise<{ username: str
 }
 
 /**
- * Reserves `n` consecutive file numbers of a county and year at once (the counter row stays
- * locked until the transaction ends) and returns the first of them.
+ * Reserves consecutive file numbers for several counties of one year in one statement (each
+ * counter row stays locked until the transaction ends) and returns the first number of each
+ * county's range. Counties in code order, so two imports lock them in the same order.
  */
-export async function reserveFileNumbers(trx: Transaction<Database>, regionCode: string, year: number, n: number): Promise<number> {
-  const { last_no } = await trx
-    .insertInto('household_file_counter')
-    .values({ province_code: regionCode.slice(0, 2), region_code: regionCode, year, last_no: n })
-    .onConflict((oc) => oc.columns(['province_code', 'region_code', 'year']).doUpdateSet({ last_no: sql<number>`household_file_counter.last_no + ${n}` }))
-    .returning('last_no')
-    .executeTakeFirstOrThrow()
-  return last_no - n + 1
+export async function reserveFileNumbers(trx: Transaction<Database>, year: number, counts: ReadonlyMap<string, number>): Promise<Map<string, number>> {
+  const regions = [...counts.keys()].sort()
+  if (regions.length === 0) return new Map()
+  const { rows } = await sql<{ region_code: string; last_no: number }>`
+    INSERT INTO household_file_counter AS c (province_code, region_code, year, last_no)
+    SELECT left(r, 2), r, ${year}::int, n FROM unnest(${regions}::text[], ${regions.map((r) => counts.get(r)!)}::int[]) AS t(r, n)
+    ORDER BY r
+    ON CONFLICT (province_code, region_code, year) DO UPDATE SET last_no = c.last_no + excluded.last_no
+    RETURNING region_code, last_no
+  `.execute(trx)
+  return new Map(rows.map((r) => [r.region_code, r.last_no - counts.get(r.region_code)! + 1]))
 }
 
 export interface HouseholdRow {

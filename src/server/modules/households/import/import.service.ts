@@ -603,11 +603,7 @@ export async function writeChunk(
   chunk: readonly ImportedHousehold[],
   options: { strict: boolean; chunkNo: number; holder: ReturnType<typeof holderNamer> },
 ): Promise<ChunkResult> {
-  const T = (globalThis as any).__prof ??= {}
-  let t0 = performance.now()
-  const lap = (k: string) => { const n = performance.now(); T[k] = (T[k] ?? 0) + n - t0; t0 = n }
   const indexes = chunk.map((h) => h.members.map((m) => deps.cipher.blindIndex(PII_RESIDENT_ID, m.idNumber)))
-  lap('index')
   const hits = new Map((await repo.registryHits(trx, indexes.flat())).map((h) => [h.id_number_index, h]))
   const skipped: Problem[] = []
   const keep: number[] = []
@@ -629,16 +625,13 @@ export async function writeChunk(
     })
   }
   if (options.strict && skipped.length > 0) throw new RegistryConflict(skipped)
-  lap('registry')
 
   // File numbers: one reserved range per county.
   const year = Number(chinaDate().slice(0, 4))
   const perCounty = new Map<string, number>()
   for (const i of keep) perCounty.set(chunk[i]!.regionCode, (perCounty.get(chunk[i]!.regionCode) ?? 0) + 1)
-  const nextNo = new Map<string, number>()
-  for (const [county, n] of [...perCounty].sort(([a], [b]) => (a < b ? -1 : 1))) nextNo.set(county, await repo.reserveFileNumbers(trx, county, year, n))
+  const nextNo = await repo.reserveFileNumbers(trx, year, perCounty)
 
-  lap('numbers')
   const hRows: repo.HouseholdRow[] = []
   const mRows: repo.MemberRow[] = []
   const rRows: repo.RegistryRow[] = []
@@ -683,15 +676,10 @@ export async function writeChunk(
     pc.fileNos.push(fileNo)
     provinces.set(province, pc)
   }
-  lap('build')
   await repo.insertHouseholds(trx, hRows)
-  lap('insH')
   await repo.insertMembers(trx, mRows)
-  lap('insM')
   await repo.insertRegistry(trx, rRows)
-  lap('insR')
   await repo.insertImportEvents(trx, { id: actor.userId, name: actor.displayName }, events)
-  lap('insE')
   for (const [province, pc] of provinces) {
     pc.fileNos.sort()
     await audit.record(trx, {
@@ -704,7 +692,6 @@ export async function writeChunk(
       requestId: actor.requestId,
     })
   }
-  lap('audit')
   return { households: hRows.length, members: mRows.length, skipped }
 }
 
