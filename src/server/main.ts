@@ -38,7 +38,7 @@ const app = await buildApp({
   importsDir: path.join(config.dataDir, 'imports'),
 })
 await app.listen({ port: config.port, host: config.host })
-const jobs = createJobRunner(database.db, { log, piiCipher, importsDir: path.join(config.dataDir, 'imports') })
+const jobs = createJobRunner(database.db, { log, piiCipher, shareRatio: database.kind === 'pglite' ? 1 : 0, importsDir: path.join(config.dataDir, 'imports') })
 jobs.start()
 
 const purge = setInterval(() => {

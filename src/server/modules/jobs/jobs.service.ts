@@ -148,6 +148,12 @@ export interface RunnerOptions {
   staleMs?: number
   heartbeatMs?: number
   pollMs?: number
+  /**
+   * After each chunk, pause this many times as long as the chunk took (at most 1 s). On PGlite,
+   * which serves one query at a time, a request of several queries otherwise waits a whole chunk
+   * per query; main.ts sets 1 there (the job gets half the database). 0 (default) on PostgreSQL.
+   */
+  shareRatio?: number
   log?: { error(obj: object, msg: string): void; info(obj: object, msg: string): void }
 }
 
@@ -207,6 +213,7 @@ export class JobRunner {
   }
 
   private async execute(job: repo.JobRecord, lease: string): Promise<void> {
+    const shareRatio = this.options.shareRatio
     const handler = this.handlers.get(job.kind)!
     const db = this.db
     let lost = false
@@ -227,6 +234,7 @@ export class JobRunner {
       db,
       async step(work) {
         if (lost) throw new JobLeaseLost(job.id)
+        const started = performance.now()
         await db.transaction().execute(async (trx) => {
           const r = await work(trx)
           done = BigInt(r.done)
@@ -239,6 +247,11 @@ export class JobRunner {
           // Rolls the chunk back: whoever holds the job now will do it.
           if (!held) throw new JobLeaseLost(job.id)
         })
+        // PGlite runs queries on this thread and settles them as microtasks, so a job's chain of
+        // awaits never lets the event loop reach waiting requests. One macrotask turn per chunk does,
+        // and the pause of `shareRatio` lets a request's several queries through between chunks.
+        const pause = Math.min(1_000, (performance.now() - started) * (shareRatio ?? 0))
+        await new Promise<void>((resolve) => (pause >= 1 ? setTimeout(resolve, pause) : setImmediate(resolve)))
       },
       async progress(value, total) {
         done = BigInt(value)
