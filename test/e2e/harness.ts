@@ -19,6 +19,8 @@ export interface Harness {
   newPage(size?: { width: number; height: number }): Promise<{ context: BrowserContext; page: Page }>
   /** An organisation's id by its exact name, read from the store (for direct-URL checks). */
   findOrgId(name: string): Promise<string>
+  /** Rows in a table, read from the store (to show that something wrote nothing). */
+  count(table: 'household' | 'household_member' | 'person_registry' | 'household_event'): Promise<number>
   close(): Promise<void>
 }
 
@@ -54,6 +56,10 @@ export async function startHarness(options: { households?: boolean } = {}): Prom
       // A step that has not happened in 10 s is a failure, not something to wait out.
       context.setDefaultTimeout(10_000)
       return { context, page: await context.newPage() }
+    },
+    async count(table) {
+      const row = await database.db.selectFrom(table).select((eb) => eb.fn.countAll<bigint>().as('n')).executeTakeFirstOrThrow()
+      return Number(row.n)
     },
     async findOrgId(name: string) {
       return (await database.db.selectFrom('org').select('id').where('name', '=', name).executeTakeFirstOrThrow()).id

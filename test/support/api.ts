@@ -31,7 +31,8 @@ export interface TestApi {
 export async function testApi(options: { loginRateLimit?: number } = {}): Promise<TestApi> {
   const database = await testDatabase()
   const attachmentsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'jiekun-attachments-'))
-  const app = await buildApp({ database, loginRateLimit: options.loginRateLimit ?? 10_000, piiCipher: testCipher, attachmentsDir })
+  const importsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'jiekun-imports-'))
+  const app = await buildApp({ database, loginRateLimit: options.loginRateLimit ?? 10_000, piiCipher: testCipher, attachmentsDir, importsDir })
   await app.ready()
   const api: TestApi = {
     app,
@@ -58,6 +59,7 @@ export async function testApi(options: { loginRateLimit?: number } = {}): Promis
       await app.close()
       await database.drop()
       fs.rmSync(attachmentsDir, { recursive: true, force: true })
+      fs.rmSync(importsDir, { recursive: true, force: true })
     },
   }
   return api
