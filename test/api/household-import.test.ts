@@ -40,7 +40,7 @@ const CSV = [
 ].join('\n')
 
 async function drain(): Promise<void> {
-  const runner = createJobRunner(api.database.db, { piiCipher: testCipher })
+  const runner = createJobRunner(api.database.db, { piiCipher: testCipher, importsDir: api.importsDir })
   while (await runner.runOnce()) {
     // every queued job
   }

@@ -30,6 +30,7 @@ interface Fact {
   batches: string[]
   helper_org_id: string | null
   org_id: string
+  head_name: string
   names: string[]
 }
 let facts: Fact[]
@@ -49,7 +50,7 @@ beforeAll(async () => {
     SELECT h.id, h.region_code, h.file_no,
            to_char(h.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS created_key,
            h.per_capita_monthly_fen::text AS per_capita, h.status, h.hardship_type, h.primary_cause, h.secondary_causes,
-           h.target_groups, h.batches, h.helper_org_id, h.org_id,
+           h.target_groups, h.batches, h.helper_org_id, h.org_id, h.head_name,
            coalesce((SELECT array_agg(m.name) FROM household_member m WHERE m.province_code = h.province_code AND m.household_id = h.id), '{}') AS names
     FROM household h`.execute(database.db)
   facts = rows.map((r) => ({ ...r, per_capita: r.per_capita === null ? null : BigInt(r.per_capita), target_groups: r.target_groups.map(Number) }))
@@ -148,10 +149,29 @@ describe('household list', () => {
     const got = await all(nation, { name: full })
     expect(got.map((i) => i.id)).toEqual(expected('', (f) => f.names.some((n) => n.startsWith(full))))
     expect(got.map((i) => i.id)).toContain(someone.id)
-    const surname = full.slice(0, 1)
-    expect((await all(nation, { name: surname })).map((i) => i.id)).toEqual(expected('', (f) => f.names.some((n) => n.startsWith(surname))))
+    // two characters or more, inside a city (the member search is narrowed to the province)
+    const inCity = await all(approver, { name: full })
+    expect(inCity.map((i) => i.id)).toEqual(expected('4101', (f) => f.names.some((n) => n.startsWith(full))))
     // LIKE wildcards are literal
     expect((await all(nation, { name: '%' })).length).toBe(0)
+    expect((await all(nation, { name: '张%' })).length).toBe(0)
+  })
+
+  it('filter: one character is the surname of the head (not of the other members), in every scope and order', async () => {
+    // a household whose spouse has another surname than the head
+    const mixed = facts.find((f) => f.names.length >= 2 && f.names.some((n) => n[0] !== f.head_name[0]) && f.region_code === '410102')!
+    const other = mixed.names.find((n) => n[0] !== mixed.head_name[0])!
+    const surname = other.slice(0, 1)
+    const heads = (f: Fact) => f.head_name.startsWith(surname)
+    const got = (await all(nation, { name: surname })).map((i) => i.id)
+    expect(got).toEqual(expected('', heads))
+    expect(got).not.toContain(mixed.id)
+    expect(got.length).toBeGreaterThan(0)
+    // the spouse's full name still finds the household
+    expect((await all(nation, { name: other })).map((i) => i.id)).toContain(mixed.id)
+    expect((await all(worker, { name: mixed.head_name[0]! })).map((i) => i.id)).toEqual(expected('410102', (f) => f.head_name.startsWith(mixed.head_name[0]!)))
+    expect((await all(approver, { name: surname, sort: '-createdAt' })).map((i) => i.id)).toEqual(expected('4101', heads, '-createdAt'))
+    expect((await all(nation, { name: surname, sort: 'perCapita' })).map((i) => i.id)).toEqual(expected('', heads, 'perCapita'))
   })
 
   it('filter: region subtree (province, city, county codes)', async () => {

@@ -21,6 +21,8 @@ export interface TestApi {
   database: TestDatabase
   /** A private attachments folder, removed on close. */
   attachmentsDir: string
+  /** A private folder for uploaded import files (give it to a job runner too), removed on close. */
+  importsDir: string
   /** Signs in a demo user (password TEST_PASSWORD unless given). */
   login(username: string, password?: string): Promise<Session>
   /** A request as `session` (anonymous when null), in English by default; writes carry the CSRF token. */
@@ -38,6 +40,7 @@ export async function testApi(options: { loginRateLimit?: number } = {}): Promis
     app,
     database,
     attachmentsDir,
+    importsDir,
     async login(username, password = TEST_PASSWORD) {
       const res = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username, password } })
       if (res.statusCode !== 200) throw new Error(`login ${username} failed: ${res.statusCode} ${res.body}`)
