@@ -1,4 +1,4 @@
-import type { Batch, HouseholdStatus, MemberRelation } from './households.tables.ts'
+import type { Batch, HouseholdStatus, MemberRelation, Sex } from './households.tables.ts'
 
 // The closed code lists of a household file (domain.md §3, §4; issue 3). One place for the
 // service, the import, the schemas and the classification; the labels belong to the web app.
@@ -62,3 +62,39 @@ export type SchoolStage = (typeof schoolStages)[number]
 export type MedicalInsurance = (typeof medicalInsurances)[number]
 
 export const isOneOf = <T extends string | number>(list: readonly T[], value: unknown): value is T => (list as readonly unknown[]).includes(value)
+
+/** What a file says about the household besides its members, as read back (service) or imported. */
+export interface HouseholdFacts {
+  hukouType: string | null
+  housingType: string | null
+  /** square metres, numeric(7,1) as text */
+  housingArea: string | null
+  employerCreditCode: string | null
+  employerName: string | null
+  inDibao: boolean
+  migrantWorker: boolean
+  restructuring: string | null
+  socialInsurance: string | null
+  yearlyIncomeFen: bigint
+  yearlyRigidSpendingFen: bigint
+  yearlyHardshipSpendingFen: bigint
+  primaryCause: string | null
+  secondaryCauses: string[]
+}
+
+/** A member's facts; the ID number is masked or full depending on who reads it. */
+export interface MemberFacts {
+  name: string
+  relation: MemberRelation
+  idNumber: string
+  birthDate: string
+  sex: Sex
+  phone: string | null
+  health: string
+  workStatus: string
+  monthlyIncomeFen: bigint
+  maritalStatus: string | null
+  schoolStage: string | null
+  medicalInsurance: string | null
+  modelWorker: string | null
+}

@@ -19,6 +19,7 @@ import {
   CAUSE_SCHEME,
   type HardshipCause,
   hardshipCauses,
+  type HouseholdFacts,
   type HealthStatus,
   healthStatuses,
   housingTypes,
@@ -26,6 +27,7 @@ import {
   isOneOf,
   maritalStatuses,
   medicalInsurances,
+  type MemberFacts,
   memberRelations,
   modelWorkerTypes,
   type Restructuring,
@@ -107,22 +109,8 @@ export interface UpdateHouseholdInput extends HouseholdFactsInput {
   members: MemberInput[]
 }
 
-export interface Member {
+export interface Member extends MemberFacts {
   id: string
-  name: string
-  relation: MemberRelation
-  /** masked (`4101**********1234`) unless the household was read in full view */
-  idNumber: string
-  phone: string | null
-  birthDate: string
-  sex: Sex
-  health: string
-  workStatus: string
-  monthlyIncomeFen: bigint
-  maritalStatus: string | null
-  schoolStage: string | null
-  medicalInsurance: string | null
-  modelWorker: string | null
 }
 
 export interface HouseholdClassification {
@@ -140,7 +128,7 @@ export interface HouseholdClassification {
   reason: unknown
 }
 
-export interface Household {
+export interface Household extends HouseholdFacts {
   id: string
   fileNo: string
   regionCode: string
@@ -153,20 +141,6 @@ export interface Household {
   status: HouseholdStatus
   episode: number
   version: number
-  hukouType: string | null
-  housingType: string | null
-  housingArea: string | null
-  employerCreditCode: string | null
-  employerName: string | null
-  inDibao: boolean
-  migrantWorker: boolean
-  restructuring: string | null
-  socialInsurance: string | null
-  yearlyIncomeFen: bigint
-  yearlyRigidSpendingFen: bigint
-  yearlyHardshipSpendingFen: bigint
-  primaryCause: string | null
-  secondaryCauses: string[]
   causeScheme: string
   classification: HouseholdClassification
   bankName: string | null

@@ -5,10 +5,12 @@ import { text, type Text } from '../../../platform/errors.ts'
 import { type DataScope, scopeCovers } from '../../../platform/scope.ts'
 import {
   hardshipCauses,
+  type HouseholdFacts,
   healthStatuses,
   housingTypes,
   hukouTypes,
   maritalStatuses,
+  type MemberFacts,
   medicalInsurances,
   memberRelations,
   modelWorkerTypes,
@@ -224,44 +226,15 @@ function parseYesNo(cell: string): boolean | null {
   return null
 }
 
-export interface ImportedMember {
+export interface ImportedMember extends MemberFacts {
   rowNo: number
-  name: string
-  relation: MemberRelation
-  /** normalised 18 characters */
-  idNumber: string
-  birthDate: string
-  sex: Sex
-  phone: string | null
-  health: string
-  workStatus: string
-  monthlyIncomeFen: bigint
-  maritalStatus: string | null
-  schoolStage: string | null
-  medicalInsurance: string | null
-  modelWorker: string | null
 }
 
-export interface ImportedHousehold {
+export interface ImportedHousehold extends HouseholdFacts {
   key: string
   firstRowNo: number
   regionCode: string
   address: string
-  hukouType: string | null
-  housingType: string | null
-  /** numeric(7,1) as text */
-  housingArea: string | null
-  employerCreditCode: string | null
-  employerName: string | null
-  inDibao: boolean
-  migrantWorker: boolean
-  restructuring: string | null
-  socialInsurance: string | null
-  yearlyIncomeFen: bigint
-  yearlyRigidSpendingFen: bigint
-  yearlyHardshipSpendingFen: bigint
-  primaryCause: string | null
-  secondaryCauses: string[]
   /** an older scheme's type, stored with LEGACY_TYPE_SCHEME; null when not given */
   legacyHardshipType: string | null
   /** the head first, then in file order */
