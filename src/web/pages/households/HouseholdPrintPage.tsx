@@ -130,6 +130,48 @@ const PRINT_CSS = `
 `;
 
 /** 困难职工档案表 (route households/:id/print, outside the app layout). */
+/**
+ * A list section of the form: fixed column widths (per cent), a header row, one row per item, or one
+ * row saying "…" while loading (undefined) or "none" when empty.
+ */
+function ListTable<T extends { id: string }>({ rows, columns, none }: { rows: T[] | undefined; none: ReactNode; columns: { title: string; width: number; className?: string; cell: (row: T) => ReactNode }[] }) {
+  return (
+    <table>
+      <colgroup>
+        {columns.map((c) => (
+          <col key={c.title} style={{ width: `${c.width}%` }} />
+        ))}
+      </colgroup>
+      <thead>
+        <tr>
+          {columns.map((c) => (
+            <th key={c.title}>{c.title}</th>
+          ))}
+        </tr>
+      </thead>
+      <tbody>
+        {!rows || rows.length === 0 ? (
+          <tr>
+            <td colSpan={columns.length} className="jk-c">
+              {rows === undefined ? '…' : none}
+            </td>
+          </tr>
+        ) : (
+          rows.map((row) => (
+            <tr key={row.id}>
+              {columns.map((c) => (
+                <td key={c.title} className={c.className}>
+                  {c.cell(row)}
+                </td>
+              ))}
+            </tr>
+          ))
+        )}
+      </tbody>
+    </table>
+  );
+}
+
 export default function HouseholdPrintPage() {
   const { t, has, lang } = useI18n();
   const labels = useLabels();
@@ -374,46 +416,18 @@ export default function HouseholdPrintPage() {
           {measures === null ? null : (
             <>
               <h2>{t('print.plan')}</h2>
-              <table>
-                <colgroup>
-                  <col style={{ width: '14%' }} />
-                  <col style={{ width: '29%' }} />
-                  <col style={{ width: '12%' }} />
-                  <col style={{ width: '13%' }} />
-                  <col style={{ width: '11%' }} />
-                  <col style={{ width: '21%' }} />
-                </colgroup>
-                <thead>
-                  <tr>
-                    <th>{t('print.batch')}</th>
-                    <th>{t('print.target')}</th>
-                    <th>{t('print.responsible')}</th>
-                    <th>{t('print.dueOn')}</th>
-                    <th>{t('print.measureStatus')}</th>
-                    <th>{t('print.outcome')}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {(measures ?? []).length === 0 ? (
-                    <tr>
-                      <td colSpan={6} className="jk-c">
-                        {measures === undefined ? '…' : none}
-                      </td>
-                    </tr>
-                  ) : (
-                    (measures ?? []).map((m) => (
-                      <tr key={m.id}>
-                        <td className="jk-c">{code('batch', m.batch)}</td>
-                        <td>{m.target}</td>
-                        <td className="jk-c">{m.responsible}</td>
-                        <td className="jk-c jk-nowrap">{m.dueOn}</td>
-                        <td className="jk-c">{code('measure', m.status)}</td>
-                        <td>{m.outcome ?? ''}</td>
-                      </tr>
-                    ))
-                  )}
-                </tbody>
-              </table>
+              <ListTable
+                rows={measures}
+                none={none}
+                columns={[
+                  { title: t('print.batch'), width: 14, className: 'jk-c', cell: (m) => code('batch', m.batch) },
+                  { title: t('print.target'), width: 29, cell: (m) => m.target },
+                  { title: t('print.responsible'), width: 12, className: 'jk-c', cell: (m) => m.responsible },
+                  { title: t('print.dueOn'), width: 13, className: 'jk-c jk-nowrap', cell: (m) => m.dueOn },
+                  { title: t('print.measureStatus'), width: 11, className: 'jk-c', cell: (m) => code('measure', m.status) },
+                  { title: t('print.outcome'), width: 21, cell: (m) => m.outcome ?? '' },
+                ]}
+              />
             </>
           )}
 
@@ -451,40 +465,16 @@ export default function HouseholdPrintPage() {
           {visits === null ? null : (
             <>
               <h2>{t('print.visits')}</h2>
-              <table>
-                <colgroup>
-                  <col style={{ width: '14%' }} />
-                  <col style={{ width: '13%' }} />
-                  <col style={{ width: '43%' }} />
-                  <col style={{ width: '30%' }} />
-                </colgroup>
-                <thead>
-                  <tr>
-                    <th>{t('print.visitedOn')}</th>
-                    <th>{t('print.visitor')}</th>
-                    <th>{t('print.findings')}</th>
-                    <th>{t('print.followUp')}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {(visits ?? []).length === 0 ? (
-                    <tr>
-                      <td colSpan={4} className="jk-c">
-                        {visits === undefined ? '…' : none}
-                      </td>
-                    </tr>
-                  ) : (
-                    (visits ?? []).map((v) => (
-                      <tr key={v.id}>
-                        <td className="jk-c jk-nowrap">{v.visitedOn}</td>
-                        <td className="jk-c">{v.visitor}</td>
-                        <td>{v.findings}</td>
-                        <td>{v.followUp ?? ''}</td>
-                      </tr>
-                    ))
-                  )}
-                </tbody>
-              </table>
+              <ListTable
+                rows={visits}
+                none={none}
+                columns={[
+                  { title: t('print.visitedOn'), width: 14, className: 'jk-c jk-nowrap', cell: (v) => v.visitedOn },
+                  { title: t('print.visitor'), width: 13, className: 'jk-c', cell: (v) => v.visitor },
+                  { title: t('print.findings'), width: 43, cell: (v) => v.findings },
+                  { title: t('print.followUp'), width: 30, cell: (v) => v.followUp ?? '' },
+                ]}
+              />
             </>
           )}
 
