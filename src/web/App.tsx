@@ -21,6 +21,7 @@ const OrgsPage = lazy(() => import('./pages/admin/OrgsPage'));
 const UsersPage = lazy(() => import('./pages/admin/UsersPage'));
 const RolesPage = lazy(() => import('./pages/admin/RolesPage'));
 const AuditPage = lazy(() => import('./pages/admin/AuditPage'));
+const ApprovalPoliciesPage = lazy(() => import('./pages/admin/ApprovalPoliciesPage'));
 const HouseholdsPage = lazy(() => import('./pages/households/HouseholdsPage'));
 const HouseholdFormPage = lazy(() => import('./pages/households/HouseholdFormPage'));
 const HouseholdDetailPage = lazy(() => import('./pages/households/HouseholdDetailPage'));
@@ -96,6 +97,7 @@ function AppRoutes() {
         <Route path="admin/users" element={<RequireAuth permission="user.read"><UsersPage /></RequireAuth>} />
         <Route path="admin/roles" element={<RequireAuth permission="role.read"><RolesPage /></RequireAuth>} />
         <Route path="admin/audit" element={<RequireAuth permission="audit.read"><AuditPage /></RequireAuth>} />
+        <Route path="admin/approval-policies" element={<RequireAuth permission="role.read"><ApprovalPoliciesPage /></RequireAuth>} />
         <Route path="*" element={<NotFoundPage />} />
       </Route>
     </Routes>

@@ -27,10 +27,16 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /** @description the date the applying policy took effect; absent for the built-in default */
+                            effectiveFrom?: string;
                             kind: string;
                             /** @description null: the built-in default */
                             policyId: string | null;
                             regionCode: string;
+                            /** @description the applying policy's region, e.g. '河南省 郑州市'; '' nationwide; absent for the built-in default */
+                            regionName?: string;
+                            /** @description the prefix of the policy that applies ('' national); absent for the built-in default */
+                            regionPrefix?: string;
                             steps: {
                                 /** @enum {unknown} */
                                 level: "county" | "city" | "province" | "national";
@@ -312,6 +318,336 @@ export interface paths {
                 };
             };
         };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/approval-policies/kinds": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The subject kinds that go through approval, and the permission their steps need */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** @description what the default steps need, e.g. 'household.approve' */
+                                approvePermission: string;
+                                kind: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/approval-policies/list": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The stored policies set inside your scope or above it, newest effective first, with who set them (needs role.read) */
+        get: {
+            parameters: {
+                query?: {
+                    cursor?: string;
+                    /** @description only this subject kind, e.g. 'household.file' */
+                    kind?: string;
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                effectiveFrom: string;
+                                id: string;
+                                kind: string;
+                                /** @description the prefix's region, e.g. '河南省 郑州市'; '' for the national policy */
+                                regionName: string;
+                                regionPrefix: string;
+                                /** @description ISO 8601 instant */
+                                setAt: string;
+                                setBy: {
+                                    id: string;
+                                    name: string;
+                                } | null;
+                                /** @description current: the latest in force for its kind and prefix; future: dated after today; superseded: replaced by a later one */
+                                status: "current" | "future" | "superseded";
+                                steps: {
+                                    /** @enum {unknown} */
+                                    level: "county" | "city" | "province" | "national";
+                                    permission: string;
+                                }[];
+                            }[];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
         post?: never;
         delete?: never;
         options?: never;

@@ -6,6 +6,7 @@ import * as attachments from './areas/attachments';
 import * as search from './areas/search';
 import * as reverification from './areas/reverification';
 import * as importing from './areas/importing';
+import * as policies from './areas/policies';
 
 /** English. Typed as `Messages`: a missing or extra key is a compile error. */
 const en: Messages = {
@@ -67,6 +68,7 @@ const en: Messages = {
   'nav.adminUsers': 'Users',
   'nav.adminRoles': 'Roles & permissions',
   'nav.adminAudit': 'Audit log',
+  'nav.adminApprovalPolicies': 'Approval workflows',
 
   'header.changePassword': 'Change password',
   'header.logout': 'Sign out',
@@ -486,6 +488,7 @@ const en: Messages = {
   ...search.en,
   ...reverification.en,
   ...importing.en,
+  ...policies.en,
 };
 
 export default en;

@@ -5,6 +5,7 @@ import * as attachments from './areas/attachments';
 import * as search from './areas/search';
 import * as reverification from './areas/reverification';
 import * as importing from './areas/importing';
+import * as policies from './areas/policies';
 /**
  * Simplified Chinese — the reference dictionary. Its keys define `Messages`;
  * every other language must provide exactly these keys.
@@ -69,6 +70,7 @@ const zhCN = {
   'nav.adminUsers': '用户',
   'nav.adminRoles': '角色权限',
   'nav.adminAudit': '审计日志',
+  'nav.adminApprovalPolicies': '审批流程',
 
   'header.changePassword': '修改密码',
   'header.logout': '退出登录',
@@ -488,6 +490,7 @@ const zhCN = {
   ...search.zh,
   ...reverification.zh,
   ...importing.zh,
+  ...policies.zh,
 };
 
 export type Messages = typeof zhCN;

@@ -9,6 +9,7 @@ import {
   GiftOutlined,
   IdcardOutlined,
   MoneyCollectOutlined,
+  NodeIndexOutlined,
   ProfileOutlined,
   SafetyCertificateOutlined,
   SettingOutlined,
@@ -68,6 +69,7 @@ export const ADMIN_PAGES: NavLeaf[] = [
   { key: 'admin-users', path: '/admin/users', label: 'nav.adminUsers', icon: <UserOutlined />, permission: 'user.read', testId: 'nav-admin-users' },
   { key: 'admin-roles', path: '/admin/roles', label: 'nav.adminRoles', icon: <SafetyCertificateOutlined />, permission: 'role.read', testId: 'nav-admin-roles' },
   { key: 'admin-audit', path: '/admin/audit', label: 'nav.adminAudit', icon: <AuditOutlined />, permission: 'audit.read', testId: 'nav-admin-audit' },
+  { key: 'admin-approval-policies', path: '/admin/approval-policies', label: 'nav.adminApprovalPolicies', icon: <NodeIndexOutlined />, permission: 'role.read', testId: 'nav-admin-approval-policies' },
   { key: 'standards', path: '/standards', label: 'std.nav', icon: <ProfileOutlined />, permission: 'standard.manage', testId: 'nav-standards' },
 ];
 

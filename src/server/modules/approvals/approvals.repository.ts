@@ -216,3 +216,46 @@ export function listPending(
   if (f.after) q = q.where(sql<boolean>`(a.created_at, a.id) > (${f.after.createdAt}, ${f.after.id}::uuid)`)
   return q.orderBy('a.created_at').orderBy('a.id').limit(f.limit).execute() as Promise<ApprovalRecord[]>
 }
+
+/** A stored policy as the policies page lists it: who set it, and whether it is in force for its own prefix. */
+export type PolicyListRecord = PolicyRecord & {
+  created_at: Date
+  created_by: string | null
+  created_by_name: string | null
+  /** 'future': dated after today; 'current': the latest in force for its kind and prefix; 'superseded': replaced by a later one */
+  status: 'current' | 'future' | 'superseded'
+}
+
+/**
+ * The stored policies a scope may read: those set for a prefix inside the scope, and those set
+ * for a prefix above it (national, the scope's province or city), which apply inside it.
+ * Newest effective date first, then by id (the keyset).
+ */
+export function listPolicies(
+  db: Executor,
+  scope: DataScope,
+  f: { kind?: string; today: string; after?: { effectiveFrom: string; id: string }; limit: number },
+): Promise<PolicyListRecord[]> {
+  const own = scope.regionPrefix
+  const above = own === '' ? [] : ['', own.slice(0, 2), own.slice(0, 4)].filter((x, i, all) => x.length < own.length && all.indexOf(x) === i)
+  let q = db
+    .selectFrom('approval_policy as p')
+    .leftJoin('app_user as u', 'u.id', 'p.created_by')
+    .select(['p.id', 'p.subject_kind', 'p.region_prefix', 'p.steps', 'p.effective_from', 'p.created_at', 'p.created_by', 'u.display_name as created_by_name'])
+    .select(
+      sql<'current' | 'future' | 'superseded'>`CASE
+        WHEN p.effective_from > ${f.today}::date THEN 'future'
+        WHEN EXISTS (
+          SELECT 1 FROM approval_policy q
+          WHERE q.subject_kind = p.subject_kind AND q.region_prefix = p.region_prefix
+            AND q.effective_from > p.effective_from AND q.effective_from <= ${f.today}::date
+        ) THEN 'superseded'
+        ELSE 'current' END`.as('status'),
+    )
+  if (own !== '') {
+    q = q.where((eb) => eb.or([eb('p.region_prefix', 'like', `${own}%`), ...(above.length ? [eb('p.region_prefix', 'in', above)] : [])]))
+  }
+  if (f.kind) q = q.where('p.subject_kind', '=', f.kind)
+  if (f.after) q = q.where(sql<boolean>`(p.effective_from, p.id) < (${f.after.effectiveFrom}::date, ${f.after.id}::uuid)`)
+  return q.orderBy('p.effective_from', 'desc').orderBy('p.id', 'desc').limit(f.limit).execute() as Promise<PolicyListRecord[]>
+}

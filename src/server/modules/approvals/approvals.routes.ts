@@ -4,7 +4,7 @@ import { notFound } from '../../platform/errors.ts'
 import { errorResponses, IdParams } from '../../platform/http-schemas.ts'
 import { principal } from '../../platform/http.ts'
 import { scopeCovers } from '../../platform/scope.ts'
-import { findRegion } from '../regions/regions.service.ts'
+import { findRegion, regionFullName } from '../regions/regions.service.ts'
 import { detailView, extrasOf } from './approval-views.ts'
 import {
   ApprovalDetailSchema,
@@ -13,11 +13,14 @@ import {
   MakerActionBody,
   PendingList,
   PendingQuery,
+  PolicyList,
+  PolicyListQuery,
   PolicyQuery,
   PolicySchema,
   SetPolicyBody,
+  SubjectKindList,
 } from './approvals.schemas.ts'
-import { decide, effectiveSteps, get, listPendingFor, resubmit, setPolicy, withdraw } from './approvals.service.ts'
+import { decide, effectiveSteps, get, listPendingFor, listPolicies, resubmit, setPolicy, subjectKinds, withdraw } from './approvals.service.ts'
 
 /**
  * The generic maker-checker API (domain.md §1, §5, §6): the caller's work list, one approval
@@ -103,8 +106,29 @@ export const approvalRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database> }>
       const { kind, regionCode } = req.query
       // A region outside the caller's scope answers like a missing one.
       if (!scopeCovers(p.scope, regionCode) || !(await findRegion(db, regionCode))) throw notFound()
-      return { kind, regionCode, ...(await effectiveSteps(db, kind, regionCode)) }
+      const steps = await effectiveSteps(db, kind, regionCode)
+      const regionName = steps.regionPrefix === undefined ? undefined : steps.regionPrefix ? await regionFullName(db, steps.regionPrefix.padEnd(6, '0')) : ''
+      return { kind, regionCode, ...steps, ...(regionName === undefined ? {} : { regionName }) }
     },
+  )
+
+  app.get(
+    '/approval-policies/list',
+    {
+      schema: {
+        tags,
+        summary: 'The stored policies set inside your scope or above it, newest effective first, with who set them (needs role.read)',
+        querystring: PolicyListQuery,
+        response: { 200: PolicyList, ...errorResponses },
+      },
+    },
+    async (req) => listPolicies(db, principal(req), req.query),
+  )
+
+  app.get(
+    '/approval-policies/kinds',
+    { schema: { tags, summary: 'The subject kinds that go through approval, and the permission their steps need', response: { 200: SubjectKindList, ...errorResponses } } },
+    async () => ({ items: subjectKinds() }),
   )
 
   app.put(

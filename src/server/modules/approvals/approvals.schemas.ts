@@ -69,6 +69,9 @@ export const EffectiveStepsSchema = Type.Object({
   kind: Type.String(),
   regionCode: Type.String(),
   policyId: Type.Union([Type.String(), Type.Null()], { description: 'null: the built-in default' }),
+  regionPrefix: Type.Optional(Type.String({ description: "the prefix of the policy that applies ('' national); absent for the built-in default" })),
+  effectiveFrom: Type.Optional(Type.String({ description: 'the date the applying policy took effect; absent for the built-in default' })),
+  regionName: Type.Optional(Type.String({ description: "the applying policy's region, e.g. '河南省 郑州市'; '' nationwide; absent for the built-in default" })),
   steps: Type.Array(ApprovalStepSchema),
 })
 
@@ -83,3 +86,25 @@ export const SetPolicyBody = Type.Object(
 )
 
 export const PolicySchema = Type.Object({ id: Type.String(), kind: Type.String(), regionPrefix: Type.String(), steps: Type.Array(ApprovalStepSchema), effectiveFrom: Type.String() })
+
+export const PolicyListQuery = Type.Object({
+  kind: Type.Optional(Type.String({ maxLength: 100, description: "only this subject kind, e.g. 'household.file'" })),
+  cursor: Cursor,
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
+})
+
+export const StoredPolicySchema = Type.Object({
+  ...PolicySchema.properties,
+  regionName: Type.String({ description: "the prefix's region, e.g. '河南省 郑州市'; '' for the national policy" }),
+  status: Type.Union([Type.Literal('current'), Type.Literal('future'), Type.Literal('superseded')], {
+    description: "current: the latest in force for its kind and prefix; future: dated after today; superseded: replaced by a later one",
+  }),
+  setBy: Type.Union([Person, Type.Null()]),
+  setAt: Instant,
+})
+
+export const PolicyList = Type.Object({ items: Type.Array(StoredPolicySchema), nextCursor: Type.Union([Type.String(), Type.Null()]) })
+
+export const SubjectKindList = Type.Object({
+  items: Type.Array(Type.Object({ kind: Type.String(), approvePermission: Type.String({ description: "what the default steps need, e.g. 'household.approve'" }) })),
+})

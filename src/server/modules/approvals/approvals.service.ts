@@ -9,7 +9,7 @@ import { isPermission, type Permission } from '../access/permissions.ts'
 import * as audit from '../audit/audit.service.ts'
 import { findOrgInScope } from '../orgs/orgs.service.ts'
 import type { OrgLevel } from '../orgs/orgs.tables.ts'
-import { findRegion } from '../regions/regions.service.ts'
+import { findRegion, regionFullName } from '../regions/regions.service.ts'
 import {
   type ApprovalActionKind,
   type ApprovalStatus,
@@ -505,8 +505,65 @@ export async function setPolicy(db: Kysely<Database>, p: Principal, input: SetPo
 }
 
 /** The steps a submission in `regionCode` would get today, and the policy they come from (null: the built-in default). */
-export async function effectiveSteps(db: Kysely<Database>, kind: string, regionCode: string): Promise<{ policyId: string | null; steps: ApprovalStep[] }> {
+export async function effectiveSteps(
+  db: Kysely<Database>,
+  kind: string,
+  regionCode: string,
+): Promise<{ policyId: string | null; regionPrefix?: string; effectiveFrom?: string; steps: ApprovalStep[] }> {
   const k = kindOf(kind)
   const policy = await repo.findEffectivePolicy(db, kind, prefixesOf(regionCode), chinaDate())
-  return policy ? { policyId: policy.id, steps: policy.steps as ApprovalStep[] } : { policyId: null, steps: defaultSteps(k) }
+  return policy
+    ? { policyId: policy.id, regionPrefix: policy.region_prefix, effectiveFrom: policy.effective_from, steps: policy.steps as ApprovalStep[] }
+    : { policyId: null, steps: defaultSteps(k) }
+}
+
+/** The registered subject kinds and the permission their default steps need, for the policies page. */
+export function subjectKinds(): { kind: string; approvePermission: Permission }[] {
+  return [...kinds.values()].map((k) => ({ kind: k.kind, approvePermission: k.approvePermission })).sort((a, b) => a.kind.localeCompare(b.kind))
+}
+
+export interface StoredPolicy extends ApprovalPolicy {
+  /** the prefix's region ('河南省 郑州市'); '' for the national policy */
+  regionName: string
+  status: 'current' | 'future' | 'superseded'
+  setBy: { id: string; name: string } | null
+  setAt: string
+}
+
+/**
+ * The stored policies the caller may read (needs role.read): set inside their scope or above it
+ * (national, their province or city), newest effective first.
+ */
+export async function listPolicies(
+  db: Kysely<Database>,
+  p: Principal,
+  f: { kind?: string; cursor?: string; limit?: number } = {},
+): Promise<{ items: StoredPolicy[]; nextCursor: string | null }> {
+  requirePermission(p, 'role.read')
+  const limit = Math.min(Math.max(f.limit ?? 20, 1), 100)
+  const key = decodeCursor(f.cursor, ['text', 'uuid'])
+  if (key && !DATE.test(key[0]!)) throw invalid('cursor', text('not a cursor this API issued', '分页标记无效'))
+  const rows = await repo.listPolicies(db, p.scope, {
+    kind: f.kind || undefined,
+    today: chinaDate(),
+    after: key ? { effectiveFrom: key[0]!, id: key[1]! } : undefined,
+    limit: limit + 1,
+  })
+  const result = page(rows, limit, (r) => [r.effective_from, r.id])
+  const names = new Map<string, string>()
+  for (const prefix of new Set(result.items.map((r) => r.region_prefix))) names.set(prefix, prefix ? await regionFullName(db, prefix.padEnd(6, '0')) : '')
+  return {
+    items: result.items.map((r) => ({
+      id: r.id,
+      kind: r.subject_kind,
+      regionPrefix: r.region_prefix,
+      regionName: names.get(r.region_prefix) ?? r.region_prefix,
+      steps: r.steps as ApprovalStep[],
+      effectiveFrom: r.effective_from,
+      status: r.status,
+      setBy: r.created_by ? { id: r.created_by, name: r.created_by_name ?? '' } : null,
+      setAt: r.created_at.toISOString(),
+    })),
+    nextCursor: result.nextCursor,
+  }
 }
