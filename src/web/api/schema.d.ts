@@ -2813,6 +2813,19 @@ export interface paths {
                         "application/json": {
                             /** @description null when the caller may not read this area */
                             auditEntries: number | null;
+                            /** @description null when the caller may not read household files */
+                            households: {
+                                byStatus: {
+                                    [key: string]: number;
+                                };
+                                onFile: number;
+                                /** @description on file and not visited for six months */
+                                overdueVisits: number;
+                                /** @description approvals waiting for the caller (counted up to 100) */
+                                pendingApprovals: number;
+                                /** @description on file without a helper (一帮一 gap) */
+                                unpaired: number;
+                            } | null;
                             /** @description null when the caller may not read this area */
                             orgs: number | null;
                             regions: {

@@ -1,5 +1,6 @@
 import { Alert, Card, Col, Descriptions, Row, Skeleton, Space, Statistic, Tag, Typography } from 'antd';
 import { ApartmentOutlined, AuditOutlined, EnvironmentOutlined, UserOutlined } from '@ant-design/icons';
+import { Link } from 'react-router';
 import { api } from '../api/client';
 import { unwrap } from '../api/errors';
 import { useApiError } from '../api/useApiError';
@@ -52,10 +53,12 @@ function WelcomeCard() {
   );
 }
 
-function SummaryCard() {
+type Summary = Awaited<ReturnType<typeof loadSummary>>;
+const loadSummary = () => unwrap(api.GET('/api/dashboard/summary'));
+
+function SummaryCard({ data, error, loading }: { data: Summary | undefined; error: unknown; loading: boolean }) {
   const t = useT();
   const { describe } = useApiError();
-  const { data, error, loading } = useAsync(() => unwrap(api.GET('/api/dashboard/summary')), []);
 
   const stats = data
     ? [
@@ -85,11 +88,41 @@ function SummaryCard() {
   );
 }
 
+/** 我的工作: the household files that need someone's attention, each a link to the list that shows them. */
+function WorkCard({ data }: { data: Summary | undefined }) {
+  const t = useT();
+  const h = data?.households;
+  if (!h) return null;
+  const items: { key: string; title: string; value: number; to: string; warn?: boolean }[] = [
+    { key: 'on-file', title: t('dashboard.hh.onFile'), value: h.onFile, to: '/households?status=verified' },
+    { key: 'drafts', title: t('dashboard.hh.drafts'), value: h.byStatus.draft ?? 0, to: '/households?status=draft' },
+    { key: 'submitted', title: t('dashboard.hh.submitted'), value: h.byStatus.submitted ?? 0, to: '/households?status=submitted' },
+    { key: 'pending', title: t('dashboard.hh.pendingApprovals'), value: h.pendingApprovals, to: '/approvals', warn: h.pendingApprovals > 0 },
+    { key: 'unpaired', title: t('dashboard.hh.unpaired'), value: h.unpaired, to: '/households/coverage', warn: h.unpaired > 0 },
+    { key: 'overdue', title: t('dashboard.hh.overdueVisits'), value: h.overdueVisits, to: '/households/coverage?tab=overdue', warn: h.overdueVisits > 0 },
+  ];
+  return (
+    <Card title={t('dashboard.hh.title')} data-testid="work-card">
+      <Row gutter={[16, 24]}>
+        {items.map((i) => (
+          <Col key={i.key} xs={12} md={8} xl={4}>
+            <Link to={i.to} data-testid={`work-${i.key}`}>
+              <Statistic title={i.title} value={i.value} valueStyle={i.warn ? { color: '#d46b08' } : undefined} />
+            </Link>
+          </Col>
+        ))}
+      </Row>
+    </Card>
+  );
+}
+
 export default function DashboardPage() {
+  const summary = useAsync(loadSummary, []);
   return (
     <Space orientation="vertical" size={16} style={{ width: '100%' }} data-testid="dashboard">
       <WelcomeCard />
-      <SummaryCard />
+      <WorkCard data={summary.data} />
+      <SummaryCard data={summary.data} error={summary.error} loading={summary.loading} />
     </Space>
   );
 }

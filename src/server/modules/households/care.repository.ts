@@ -293,3 +293,30 @@ export function overdue(
     .orderBy('p.id')
     .execute()
 }
+
+export interface WorkloadRow {
+  status: string
+  households: number
+  unpaired: number
+  overdue: number
+}
+
+/**
+ * The workbench's household figures in one grouped pass over the scope: files per status, and of
+ * those on file, how many lack a helper and how many are overdue for a visit (reference day before
+ * `cutoff`, visits.ts overdueCutoff).
+ */
+export async function workload(db: Executor, scope: DataScope, cutoff: string): Promise<WorkloadRow[]> {
+  const reference = sql<string>`coalesce(h.last_visit_on, ${onFileSince})`
+  return db
+    .selectFrom('household as h')
+    .where(scoped(scope))
+    .groupBy('h.status')
+    .select([
+      'h.status',
+      sql<number>`count(*)::int`.as('households'),
+      sql<number>`(count(*) FILTER (WHERE ${onFile} AND (h.helper_org_id IS NULL OR h.helper_person IS NULL)))::int`.as('unpaired'),
+      sql<number>`(count(*) FILTER (WHERE ${onFile} AND ${reference} < ${cutoff}::date))::int`.as('overdue'),
+    ])
+    .execute()
+}

@@ -9,7 +9,7 @@ import * as audit from '../audit/audit.service.ts'
 import { findOrgInScope } from '../orgs/orgs.service.ts'
 import { findRegion } from '../regions/regions.service.ts'
 import * as repo from './care.repository.ts'
-import { batches, isOneOf, onFileStatuses } from './codes.ts'
+import { batches, householdStatuses, isOneOf, onFileStatuses } from './codes.ts'
 import { findInScope, type HouseholdRecord } from './households.repository.ts'
 import { recordEvent } from './history.ts'
 import type { Batch, HouseholdStatus, MeasureStatus } from './households.tables.ts'
@@ -532,4 +532,29 @@ export async function listOverdueVisits(
       helperPerson: r.helper_person,
     })),
   }
+}
+
+export interface HouseholdWorkload {
+  /** files per status, every status present */
+  byStatus: Record<HouseholdStatus, number>
+  onFile: number
+  /** on file without a helper unit and person (一帮一 gap) */
+  unpaired: number
+  /** on file and not visited for six months */
+  overdueVisits: number
+}
+
+/** The workbench's household figures within the caller's scope. */
+export async function householdWorkload(db: Kysely<Database>, p: Principal): Promise<HouseholdWorkload> {
+  requirePermission(p, 'household.read')
+  const rows = await repo.workload(db, p.scope, overdueCutoff(chinaDate()))
+  const byStatus = Object.fromEntries(householdStatuses.map((s) => [s, 0])) as Record<HouseholdStatus, number>
+  let unpaired = 0
+  let overdueVisits = 0
+  for (const r of rows) {
+    byStatus[r.status as HouseholdStatus] = r.households
+    unpaired += r.unpaired
+    overdueVisits += r.overdue
+  }
+  return { byStatus, onFile: onFileStatuses.reduce((n, s) => n + byStatus[s], 0), unpaired, overdueVisits }
 }
