@@ -39,7 +39,11 @@ export async function openDatabase(options: OpenOptions): Promise<DatabaseHandle
 async function openPostgres(url: string, poolSize: number, onIdleError?: (err: Error) => void): Promise<DatabaseHandle> {
   // JIT off: our queries are short OLTP reads whose cost estimates still cross jit_above_cost
   // at national scale; compiling took ~7 ms for a 0.6 ms query (docs/benchmarks.md).
-  const pool = new pg.Pool({ connectionString: url, max: poolSize, options: '-c jit=off' })
+  // No parallel workers: a page stops after 51 rows, and starting workers (Gather Merge) cost
+  // 10–20 ms where the walk itself costs 1–7. Set per connection rather than per query (SET LOCAL
+  // needs a transaction: three more round trips, 0.1–0.6 ms a request at 3 M households). A report
+  // that scans a whole region may ask for workers in its own transaction (SET LOCAL).
+  const pool = new pg.Pool({ connectionString: url, max: poolSize, options: '-c jit=off -c max_parallel_workers_per_gather=0' })
   // Without a listener, a server dropping an idle connection would crash the process;
   // the pool replaces the connection on the next query.
   pool.on('error', (err) => onIdleError?.(err))

@@ -27,7 +27,10 @@ export interface HouseholdListQuery {
   batch?: string
   helperOrgId?: string
   orgId?: string
-  /** a prefix of any member's name: a surname, the head's full name, or any member's full name */
+  /**
+   * One character: the head's surname (张 → every household whose head is a 张). Two or more: a
+   * prefix of any member's name, head or not (张伟, 欧阳).
+   */
   name?: string
   /** a prefix of the file number (410102-2026-0001…) */
   fileNo?: string

@@ -147,7 +147,7 @@ export const zh = {
   'list.empty': '没有符合条件的档案',
   'list.sortHint': '点击列标题排序',
   'list.personsUnit': '{n} 人',
-  'list.nameHint': '按姓名查找：输入姓氏或全名，匹配户主及家庭成员',
+  'list.nameHint': '按姓名查找：单字按户主姓氏查找，两字以上按户主及家庭成员的姓名查找',
 }
 
 export const en: Record<keyof typeof zh, string> = {
@@ -287,5 +287,5 @@ export const en: Record<keyof typeof zh, string> = {
   'list.empty': 'No household files match',
   'list.sortHint': 'Click a column title to sort',
   'list.personsUnit': '({n})',
-  'list.nameHint': 'By name: a surname or a full name, matching the head and every member',
+  'list.nameHint': "By name: one character finds heads by surname; two or more match the head's or any member's name",
 }
