@@ -1,4 +1,6 @@
-import { Button, Flex, Typography } from 'antd';
+import type { HTMLAttributes, ReactNode } from 'react';
+import { Button, Flex, Table, Typography } from 'antd';
+import type { TableProps } from 'antd';
 import { LeftOutlined, RightOutlined } from '@ant-design/icons';
 import { useT } from '../i18n/context';
 import type { KeysetPage } from '../lib/useKeysetPage';
@@ -20,5 +22,34 @@ export function KeysetPager({ list, testIdPrefix }: { list: Pick<KeysetPage<unkn
         {t('common.next')} <RightOutlined />
       </Button>
     </Flex>
+  );
+}
+
+/**
+ * A table of one keyset page with its pager: rows `<prefix>-row-<id>`, the table `<prefix>-table`,
+ * the pager `<prefix>-prev|page|next`. Other Table props pass through.
+ */
+export function KeysetTable<T extends { id: string }>({
+  list,
+  testIdPrefix,
+  emptyText,
+  ...table
+}: { list: KeysetPage<T>; testIdPrefix: string; emptyText?: ReactNode } & Omit<TableProps<T>, 'dataSource' | 'loading' | 'pagination'>) {
+  return (
+    <>
+      <Table<T>
+        rowKey="id"
+        dataSource={list.items}
+        loading={list.loading}
+        pagination={false}
+        size="middle"
+        scroll={{ x: 'max-content' }}
+        locale={emptyText ? { emptyText } : undefined}
+        onRow={(row) => ({ 'data-testid': `${testIdPrefix}-row-${row.id}` }) as HTMLAttributes<HTMLElement>}
+        data-testid={`${testIdPrefix}-table`}
+        {...table}
+      />
+      <KeysetPager list={list} testIdPrefix={testIdPrefix} />
+    </>
   );
 }

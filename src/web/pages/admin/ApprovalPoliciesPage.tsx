@@ -1,5 +1,5 @@
-import { useCallback, useEffect, useMemo, useState, type HTMLAttributes } from 'react';
-import { App, Button, Card, Flex, Select, Table, Tag, Typography } from 'antd';
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import { App, Button, Card, Flex, Select, Tag, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
 import { PlusOutlined } from '@ant-design/icons';
 import { api } from '../../api/client';
@@ -7,7 +7,7 @@ import { unwrap } from '../../api/errors';
 import type { ResponseOf } from '../../api/types';
 import { useApiError } from '../../api/useApiError';
 import { useAuth } from '../../auth/AuthContext';
-import { KeysetPager } from '../../components/KeysetPager';
+import { KeysetTable } from '../../components/KeysetPager';
 import { PageHeader } from '../../components/PageHeader';
 import { RegionCascader } from '../../components/RegionCascader';
 import { useI18n } from '../../i18n/context';
@@ -199,19 +199,7 @@ export default function ApprovalPoliciesPage() {
       </Card>
 
       <Card>
-        <Table<Policy>
-          rowKey="id"
-          columns={columns}
-          dataSource={list.items}
-          loading={list.loading}
-          pagination={false}
-          size="middle"
-          scroll={{ x: 'max-content' }}
-          locale={{ emptyText: t('pol.empty') }}
-          onRow={(p) => ({ 'data-testid': `policy-row-${p.id}` }) as HTMLAttributes<HTMLElement>}
-          data-testid="policy-table"
-        />
-        <KeysetPager list={list} testIdPrefix="policy" />
+        <KeysetTable<Policy> list={list} columns={columns} emptyText={t('pol.empty')} testIdPrefix="policy" />
       </Card>
 
       <SetPolicyModal

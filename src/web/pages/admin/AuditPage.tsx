@@ -1,11 +1,11 @@
-import { useCallback, useMemo, useState, type HTMLAttributes } from 'react';
-import { Button, Card, Table, Tag, Typography } from 'antd';
+import { useCallback, useMemo, useState } from 'react';
+import { Button, Card, Tag, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
 import { api } from '../../api/client';
 import { unwrap } from '../../api/errors';
 import type { AuditEntry, AuditVerify } from '../../api/types';
 import { useAuth } from '../../auth/AuthContext';
-import { KeysetPager } from '../../components/KeysetPager';
+import { KeysetTable } from '../../components/KeysetPager';
 import { PageHeader } from '../../components/PageHeader';
 import { useT } from '../../i18n/context';
 import { formatDateTime } from '../../lib/format';
@@ -65,19 +65,7 @@ export default function AuditPage() {
       {verify ? <VerifyResult result={verify} onClose={() => setVerify(null)} /> : null}
       <Card>
         <AuditFilters onChange={setFilter} />
-        <Table<AuditEntry>
-          rowKey="id"
-          columns={columns}
-          dataSource={list.items}
-          loading={list.loading}
-          pagination={false}
-          size="middle"
-          scroll={{ x: 'max-content' }}
-          locale={{ emptyText: t('audit.empty') }}
-          onRow={(e) => ({ 'data-testid': `audit-row-${e.id}` }) as HTMLAttributes<HTMLElement>}
-          data-testid="audit-table"
-        />
-        <KeysetPager list={list} testIdPrefix="audit" />
+        <KeysetTable<AuditEntry> list={list} columns={columns} emptyText={t('audit.empty')} testIdPrefix="audit" />
       </Card>
       <AuditDetailDrawer entry={viewing} onClose={() => setViewing(null)} />
     </>

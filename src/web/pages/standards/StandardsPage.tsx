@@ -1,5 +1,5 @@
-import { useCallback, useEffect, useMemo, useState, type HTMLAttributes } from 'react';
-import { Alert, App, Button, Card, Flex, Popconfirm, Progress, Table, Tag, Typography } from 'antd';
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import { Alert, App, Button, Card, Flex, Popconfirm, Progress, Tag, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
 import { PlusOutlined } from '@ant-design/icons';
 import { api } from '../../api/client';
@@ -7,7 +7,7 @@ import { unwrap, unwrapVoid } from '../../api/errors';
 import type { ResponseOf } from '../../api/types';
 import { useApiError } from '../../api/useApiError';
 import { useAuth } from '../../auth/AuthContext';
-import { KeysetPager } from '../../components/KeysetPager';
+import { KeysetTable } from '../../components/KeysetPager';
 import { PageHeader } from '../../components/PageHeader';
 import { RegionCascader } from '../../components/RegionCascader';
 import { useT } from '../../i18n/context';
@@ -274,19 +274,7 @@ export default function StandardsPage() {
             <RegionCascader value={regionCode} onChange={setRegionCode} data-testid="standard-filter-region" />
           </div>
         </Flex>
-        <Table<Standard>
-          rowKey="id"
-          columns={columns}
-          dataSource={list.items}
-          loading={list.loading}
-          pagination={false}
-          size="middle"
-          scroll={{ x: 'max-content' }}
-          locale={{ emptyText: t('std.empty') }}
-          onRow={(s) => ({ 'data-testid': `standard-row-${s.id}` }) as HTMLAttributes<HTMLElement>}
-          data-testid="standard-table"
-        />
-        <KeysetPager list={list} testIdPrefix="standard" />
+        <KeysetTable<Standard> list={list} columns={columns} emptyText={t('std.empty')} testIdPrefix="standard" />
       </Card>
       <StandardCreateModal open={creating} onClose={() => setCreating(false)} onCreated={created} />
     </>
