@@ -93,18 +93,18 @@ describe('GET /api/households/export.xlsx', () => {
     expect(workbook.worksheets).toHaveLength(1)
     const sheet = workbook.worksheets[0]!
     const header = sheet.getRow(1).values as unknown[]
-    expect(header.slice(1, 6)).toEqual(['档案编号', '所在地区', '建档单位', '户主姓名', '家庭人口'])
+    expect(header.slice(1, 7)).toEqual(['档案编号', '所在地区', '建档单位', '户主姓名', '户主身份证号（脱敏）', '家庭人口'])
     const rows: unknown[][] = []
     sheet.eachRow((row, n) => {
       if (n > 1) rows.push((row.values as unknown[]).slice(1))
     })
     expect(rows.map((r) => r[0])).toEqual(expectedFileNos)
     const mine = rows.find((r) => r[3] === '欧阳列表')!
-    expect(mine.slice(0, 6)).toEqual([expect.stringMatching(/^410102-/), '郑州市中原区', expect.any(String), '欧阳列表', 1, '草稿'])
-    // no ID number (full or masked) and no phone number anywhere in the file
+    expect(mine.slice(0, 7)).toEqual([expect.stringMatching(/^410102-/), '郑州市中原区', expect.any(String), '欧阳列表', `4101**********${HEAD.slice(-4)}`, 1, '草稿'])
+    // the head's ID number masked as on screen; no full ID number and no phone number anywhere in the file
     const text = JSON.stringify(rows)
     expect(text).not.toMatch(/\d{17}[\dX]/)
-    expect(text).not.toMatch(/\d{4}\*+\d{3}[\dX]/)
+    expect(text).not.toContain(HEAD)
     expect(text).not.toMatch(/1\d{2}\*{4}\d{4}/)
     // labels, not codes
     expect(text).not.toMatch(/"(verified|draft|deep|relative|serious_illness|employment)"/)

@@ -232,7 +232,7 @@ describe('household list', () => {
       .orderBy('at', 'desc')
       .executeTakeFirstOrThrow()
     expect(entry).toMatchObject({ actor_name: 'case_worker', region_code: '410102', after: { filters: { status: 'verified' }, rows: want.length } })
-    await expect(planExport(database.db, nation, {}, 10)).rejects.toMatchObject({ code: 'VALIDATION_FAILED' })
+    await expect(planExport(database.db, nation, {}, null, 10)).rejects.toMatchObject({ code: 'VALIDATION_FAILED' })
     await expect(planExport(database.db, approver, {})).rejects.toMatchObject({ code: 'FORBIDDEN' })
   })
 })

@@ -5,7 +5,8 @@ import type { ExportPlan, HouseholdListItem } from './list.service.ts'
 
 // The list of household files as an .xlsx workbook (issue 3 §9): one sheet, the list's columns
 // with Chinese headers and labels, streamed row by row (exceljs WorkbookWriter), so memory stays
-// flat whatever the size. No ID or phone number is in it at all: the list holds none.
+// flat whatever the size. The head's ID number is masked as on screen (4101**********1234); no
+// phone number is in it.
 
 const statusLabels: Record<string, string> = {
   draft: '草稿',
@@ -49,6 +50,7 @@ export const exportColumns: { header: string; key: string; width: number; value:
   { header: '所在地区', key: 'regionName', width: 18, value: (h) => h.regionName },
   { header: '建档单位', key: 'orgName', width: 24, value: (h) => h.orgName },
   { header: '户主姓名', key: 'headName', width: 10, value: (h) => h.headName },
+  { header: '户主身份证号（脱敏）', key: 'headIdNumber', width: 22, value: (h) => h.headIdNumber ?? '' },
   { header: '家庭人口', key: 'memberCount', width: 9, value: (h) => h.memberCount },
   { header: '状态', key: 'status', width: 14, value: (h) => label(statusLabels, h.status) },
   { header: '困难类型', key: 'hardshipType', width: 10, value: (h) => label(typeLabels, h.hardshipType) },

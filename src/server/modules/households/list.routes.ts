@@ -52,7 +52,7 @@ export const householdListRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Databas
     },
     async (req, reply) => {
       // Size, permission and audit are settled before the first byte, so refusals are ordinary JSON errors.
-      const plan = await planExport(db, principal(req), req.query)
+      const plan = await planExport(db, principal(req), req.query, cipher)
       const body = new PassThrough()
       writeHouseholdWorkbook(plan, body).catch((err: unknown) => {
         req.log.error({ err }, 'household export failed mid-stream')

@@ -193,7 +193,7 @@ export interface ExportPlan {
  * Starts an export of the list as filtered: checks the permission and the size, writes the audit
  * entry (who, which filters, how many rows), and hands back the rows to stream.
  */
-export async function planExport(db: Kysely<Database>, p: Principal, q: HouseholdListQuery, maxRows = EXPORT_MAX_ROWS): Promise<ExportPlan> {
+export async function planExport(db: Kysely<Database>, p: Principal, q: HouseholdListQuery, cipher: PiiCipher | null = null, maxRows = EXPORT_MAX_ROWS): Promise<ExportPlan> {
   requirePermission(p, 'household.read')
   requirePermission(p, 'household.export')
   const { sort, desc } = orderOf(q.sort)
@@ -230,7 +230,7 @@ export async function planExport(db: Kysely<Database>, p: Principal, q: Househol
         const batch = await repo.listHouseholds(db, p.scope, filter, { sort, desc, after, limit: want })
         if (batch.length === 0) return
         left -= batch.length
-        yield batch.map((r) => toItem(null, r))
+        yield batch.map((r) => toItem(cipher, r))
         if (batch.length < want) return
         after = repo.keyOf(sort, batch[batch.length - 1]!)
       }
