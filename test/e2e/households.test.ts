@@ -199,4 +199,49 @@ describe('household files', () => {
     await worker.context.close()
     await approver.context.close()
   })
+
+  it('a case worker keeps a file on record: adds a measure and a visit, uploads evidence, and reads it all in the history', async () => {
+    const { context, page } = await h.newPage()
+    await signIn(page, 'case_worker')
+    await page.goto('/households?status=verified')
+    await page.getByTestId('list-file-link').first().click()
+    await page.getByTestId('household-file-no').waitFor()
+    const target = '推荐到辖区物业公司从事保洁工作'
+    const findings = '户主已面试两家企业，家中老人病情稳定'
+
+    await page.getByRole('tab', { name: '帮扶计划' }).click()
+    await page.getByTestId('plan-add').click()
+    await choose(page, 'plan-form-batch', '就业')
+    await page.getByTestId('plan-form-target').fill(target)
+    await page.getByTestId('plan-form-responsible').fill('刘干事')
+    await textbox(page, 'plan-form-due').fill('2027-06-30')
+    await textbox(page, 'plan-form-due').press('Enter')
+    await page.getByTestId('plan-add-ok').click()
+    await expect.poll(() => page.getByTestId('plan-table').textContent()).toContain(target)
+
+    await page.getByRole('tab', { name: '走访记录' }).click()
+    await page.getByTestId('visit-add').click()
+    const today = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10)
+    await textbox(page, 'visit-form-date').fill(today)
+    await textbox(page, 'visit-form-date').press('Enter')
+    await page.getByTestId('visit-form-visitor').fill('刘干事')
+    await page.getByTestId('visit-form-findings').fill(findings)
+    await page.getByTestId('visit-ok').click()
+    await expect.poll(() => page.getByTestId('visit-timeline').textContent()).toContain(findings)
+
+    await page.getByRole('tab', { name: '证明材料' }).click()
+    const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64')
+    await page.getByTestId('attachments-panel').locator('input[type=file]').setInputFiles({ name: '收入证明.png', mimeType: 'image/png', buffer: png })
+    await expect.poll(() => page.getByTestId('attachments-table').textContent()).toContain('收入证明.png')
+    await page.screenshot({ path: screenshotPath('household-attachments') })
+
+    await page.getByRole('tab', { name: '变更记录' }).click()
+    const history = page.getByTestId('history-panel')
+    await expect.poll(() => history.textContent()).toContain('上传证明材料')
+    const text = (await history.textContent()) ?? ''
+    expect(text).toContain('新增帮扶措施')
+    expect(text).toContain('走访')
+    await page.screenshot({ path: screenshotPath('household-history') })
+    await context.close()
+  })
 })

@@ -291,7 +291,7 @@ async function insertCounty(
           created_by: null,
         })
       })
-      events.push({ province_code: provinceCode, household_id: householdId, episode: 1, action: 'seed.demo', actor_id: null, actor_name: 'system', before: null, after: JSON.stringify({ status: h.status }), note: '演示数据' })
+      events.push({ province_code: provinceCode, household_id: householdId, episode: 1, action: 'seed.demo', actor_id: null, actor_name: 'system', before: null, after: JSON.stringify({ status: h.status }), note: null })
     })
     await trx.insertInto('household_member').values(memberRows).execute()
     if (registry.length) await trx.insertInto('person_registry').values(registry).execute()

@@ -5,6 +5,7 @@ import { unwrap } from '../../../api/errors';
 import type { ResponseOf } from '../../../api/types';
 import { useApiError } from '../../../api/useApiError';
 import { useI18n } from '../../../i18n/context';
+import { fenToYuan } from '../../../lib/money';
 import { formatDateTime } from '../../../lib/format';
 
 type HistoryEvent = ResponseOf<'/api/households/{id}/history', 'get'>['items'][number];
@@ -15,6 +16,17 @@ const asFacts = (v: unknown): Facts => (v && typeof v === 'object' && !Array.isA
 const isPlain = (v: unknown) => v === null || ['string', 'number', 'boolean'].includes(typeof v);
 
 /** 变更记录: the file's history, newest first — who, when, what, and what it was before. */
+/** Fields whose values are codes, by the kind of their labels (`code.<kind>.<value>`). */
+const CODE_FIELDS: Record<string, string> = {
+  hukouType: 'hukou',
+  housingType: 'housing',
+  restructuring: 'restructuring',
+  socialInsurance: 'socialInsurance',
+  primaryCause: 'cause',
+  hardshipType: 'type',
+  batch: 'batch',
+};
+
 export function HistoryPanel({ householdId }: { householdId: string }) {
   const { t, has } = useI18n();
   const { describe } = useApiError();
@@ -55,6 +67,10 @@ export function HistoryPanel({ householdId }: { householdId: string }) {
     if (v === null || v === undefined || v === '') return '—';
     if (field === 'status') return label('life.status.', v);
     if (field === 'level') return label('appr.level.', v);
+    if (typeof v === 'boolean') return t(v ? 'hh.yes' : 'hh.no');
+    if (field.endsWith('Fen') && /^-?\d+$/.test(String(v))) return `¥${fenToYuan(String(v))}`;
+    const codeKind = CODE_FIELDS[field];
+    if (codeKind) return label(`code.${codeKind}.`, v);
     if (field === 'endReason') {
       const exitKey = `life.exitReason.${String(v)}`;
       return has(exitKey) ? t(exitKey) : label('life.removalReason.', v);
