@@ -7,6 +7,7 @@ import { loadConfig } from './config.ts'
 import type { DatabaseHandle } from './db/engine.ts'
 import { DataDirLockedError } from './db/lock.ts'
 import { purgeExpiredSessions } from './modules/access/auth.service.ts'
+import { applyStandardsNowInForce } from './modules/standards/standards.service.ts'
 import { createPiiCipher, loadOrCreatePiiKey } from './platform/pii-crypto.ts'
 
 const config = loadConfig()
@@ -41,8 +42,15 @@ await app.listen({ port: config.port, host: config.host })
 const jobs = createJobRunner(database.db, { log, piiCipher, shareRatio: database.kind === 'pglite' ? 1 : 0, importsDir: path.join(config.dataDir, 'imports') })
 jobs.start()
 
+// Hourly upkeep: expired sessions go; standards that came into force re-classify their households.
+const applyStandards = () =>
+  applyStandardsNowInForce(database.db)
+    .then((jobs) => jobs.length > 0 && log.info({ jobs: jobs.map((j) => j.id) }, 'standards now in force: re-classification queued'))
+    .catch((err: unknown) => log.warn({ err }, 'applying standards now in force failed'))
+void applyStandards()
 const purge = setInterval(() => {
   purgeExpiredSessions(database.db).catch((err: unknown) => log.warn({ err }, 'session purge failed'))
+  void applyStandards()
 }, 60 * 60 * 1000)
 purge.unref()
 

@@ -61,7 +61,7 @@ const declared: { [T in keyof Database]: Columns<Database[T]> } = {
   person_registry: { id_number_index: true, household_id: true, province_code: true, region_code: true, org_id: true },
   local_standard: {
     id: true, region_code: true, effective_from: true, dibao_line_fen: true, min_wage_fen: true, deep_multiple_bp: true, relative_multiple_bp: true,
-    accident_ratio_bp: true, laid_off_allowance_fen: true, note: true, created_by: true, created_at: true,
+    accident_ratio_bp: true, laid_off_allowance_fen: true, applied_on: true, note: true, created_by: true, created_at: true,
   },
   household_event: {
     province_code: true, id: true, household_id: true, episode: true, action: true, actor_id: true, actor_name: true, before: true, after: true, note: true, at: true,

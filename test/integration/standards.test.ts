@@ -4,7 +4,7 @@ import { verifyChains } from '../../src/server/modules/audit/audit.service.ts'
 import { fileHousehold } from '../../src/server/modules/households/households.service.ts'
 import { getJob, JobRunner } from '../../src/server/modules/jobs/jobs.service.ts'
 import { reclassifyJob } from '../../src/server/modules/standards/reclassify.job.ts'
-import { createStandard, deleteStandard, listStandards, regionPath, standardInForce } from '../../src/server/modules/standards/standards.service.ts'
+import { applyStandardsNowInForce, createStandard, deleteStandard, listStandards, regionPath, standardInForce } from '../../src/server/modules/standards/standards.service.ts'
 import { demoStandards, seedStandards } from '../../src/server/seed/standards.ts'
 import { residentIdCheckChar } from '../../src/server/platform/codes/resident-id.ts'
 import { AppError, type FieldError } from '../../src/server/platform/errors.ts'
@@ -213,6 +213,21 @@ describe('re-classification after a new standard', () => {
     expect(row.standard_id).toBe(std!.id)
     const events = await database.db.selectFrom('household_event').select(['action', 'actor_name']).where('household_id', '=', h.id).where('action', '=', 'household.reclassify').execute()
     expect(events).toEqual([{ action: 'household.reclassify', actor_name: 'system' }])
+  })
+
+  it('queues a standard dated ahead on the day it comes into force, once', async () => {
+    const created = new Date('2026-03-01T04:00:00Z')
+    const { standard, job } = await createStandard(database.db, provinceAdmin, { regionCode: '410103', effectiveFrom: '2026-04-01', dibaoLineFen: '85000', minWageFen: '220000' }, created)
+    expect(job).toBeNull()
+    // the day before, nothing; on the day (China time), one re-classification of 二七区; then never again
+    expect(await applyStandardsNowInForce(database.db, new Date('2026-03-31T15:00:00Z'))).toEqual([])
+    const queued = await applyStandardsNowInForce(database.db, new Date('2026-03-31T16:30:00Z'))
+    expect(queued.map((j) => j.kind)).toEqual(['households.reclassify'])
+    const params = (await database.db.selectFrom('job').select('params').where('id', '=', queued[0]!.id).executeTakeFirstOrThrow()).params
+    expect(params).toEqual({ regionPrefix: '410103', standardId: standard.id })
+    expect(await applyStandardsNowInForce(database.db, new Date('2026-04-02T00:00:00Z'))).toEqual([])
+    const row = await database.db.selectFrom('local_standard').select('applied_on').where('id', '=', standard.id).executeTakeFirstOrThrow()
+    expect(row.applied_on).toBe('2026-04-01')
   })
 })
 

@@ -18,7 +18,7 @@ export async function seedStandards(db: Kysely<Database>): Promise<{ standards: 
   return db.transaction().execute(async (trx) => {
     const rows = await trx
       .insertInto('local_standard')
-      .values(demoStandards.map((s) => ({ ...s, created_by: null })))
+      .values(demoStandards.map((s) => ({ ...s, created_by: null, applied_on: s.effective_from })))
       .onConflict((oc) => oc.columns(['region_code', 'effective_from']).doNothing())
       .returning(['id', 'region_code', 'effective_from'])
       .execute()

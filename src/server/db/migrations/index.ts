@@ -11,6 +11,7 @@ import * as reverification from './2026-11-23-0009-reverification.ts'
 import * as householdImport from './2026-11-23-0010-household-import.ts'
 import * as care from './2026-11-23-0011-care.ts'
 import * as householdHeadName from './2026-11-23-0012-household-head-name.ts'
+import * as standardApplied from './2026-11-23-0013-standard-applied.ts'
 
 /** Every migration, by name; names sort in the order they run. Append, never reorder or edit. */
 export const migrations: Record<string, Migration> = {
@@ -26,4 +27,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-23-0010-household-import': householdImport,
   '2026-11-23-0011-care': care,
   '2026-11-23-0012-household-head-name': householdHeadName,
+  '2026-11-23-0013-standard-applied': standardApplied,
 }

@@ -112,6 +112,8 @@ export interface LocalStandardTable {
   relative_multiple_bp: Generated<number>
   accident_ratio_bp: Generated<number>
   laid_off_allowance_fen: bigint | null
+  /** the day its re-classification was queued; null while none has been */
+  applied_on: string | null
   note: string | null
   created_by: string | null
   created_at: ColumnType<Date, never, never>

@@ -3,7 +3,7 @@ import { chinaDate } from '../../platform/china-date.ts'
 import { decodeCursor, page } from '../../platform/cursor.ts'
 import { AppError, type FieldError, isUniqueViolation, notFound, text } from '../../platform/errors.ts'
 import { isUuid } from '../../platform/ids.ts'
-import { actorOf, type Principal, requirePermission } from '../../platform/principal.ts'
+import { actorOf, type Principal, requirePermission, systemPrincipal } from '../../platform/principal.ts'
 import { type DataScope, regionPrefixOf, scopeCovers } from '../../platform/scope.ts'
 import * as audit from '../audit/audit.service.ts'
 import type { StandardFigures } from '../households/classification.ts'
@@ -264,6 +264,8 @@ export async function createStandard(
         relative_multiple_bp: relative,
         accident_ratio_bp: accident,
         laid_off_allowance_fen: allowance,
+        // in force now: its re-classification is queued below; dated ahead: the sweep queues it on the day
+        applied_on: input.effectiveFrom <= chinaDate(now) ? chinaDate(now) : null,
         note,
         created_by: p.userId,
       })
@@ -285,7 +287,7 @@ export async function createStandard(
     }
     throw err
   }
-  // A standard dated ahead changes no classification today; the yearly re-verification applies it.
+  // A standard dated ahead changes no classification today; applyStandardsNowInForce queues it on its day.
   const today = chinaDate(now)
   const job = created.effective_from <= today ? await startReclassification(db, p, created.region_code, created.id) : null
   return { standard: toStandard(created, today), job }
@@ -298,6 +300,24 @@ export function startReclassification(db: Kysely<Database>, p: Principal, region
     regionCode,
     params: { regionPrefix: regionPrefixOf(regionCode), standardId },
   })
+}
+
+/**
+ * Queues the re-classification of every standard that has come into force since it was created
+ * (dated ahead, so nothing was queued then), then marks it applied. At least once: a crash between
+ * the two, or two servers sweeping at once, queue a second re-classification, which changes
+ * nothing (reclassifyHousehold writes only what differs). The server runs this at start and hourly.
+ */
+export async function applyStandardsNowInForce(db: Kysely<Database>, now: Date = new Date()): Promise<JobView[]> {
+  const today = chinaDate(now)
+  const due = await db.selectFrom('local_standard').select(['id', 'region_code']).where('applied_on', 'is', null).where('effective_from', '<=', today).execute()
+  const system = systemPrincipal('standards:sweep')
+  const jobs: JobView[] = []
+  for (const s of due) {
+    jobs.push(await startReclassification(db, system, s.region_code, s.id))
+    await db.updateTable('local_standard').set({ applied_on: today }).where('id', '=', s.id).where('applied_on', 'is', null).execute()
+  }
+  return jobs
 }
 
 /** Deletes a standard not yet in force (effective after today in China); one in force is kept for ever. */
