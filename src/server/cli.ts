@@ -13,9 +13,11 @@ import { countRows, listPublicTables } from './ops/catalogue.ts'
 import { copyToPostgres } from './ops/copy-to-postgres.ts'
 import { createUserFromCli } from './ops/create-user.ts'
 import { AppError, type Text } from './platform/errors.ts'
+import { createPiiCipher, loadOrCreatePiiKey } from './platform/pii-crypto.ts'
 import { readNewPassword } from './ops/read-password.ts'
 import { restoreFromFile } from './ops/restore.ts'
 import { textTable } from './ops/text-table.ts'
+import { seedDemoHouseholds } from './seed/households.ts'
 import { demoUsers, seedDemo } from './seed/demo.ts'
 
 /**
@@ -179,6 +181,10 @@ program
           seed: opts.seed,
         })
         say(`seeded ${summary.province}: ${summary.cities} cities, ${summary.counties} counties, ${summary.orgs} organisations, ${summary.users} users`)
+        // Household files need the key that seals ID numbers: the same key the server will use.
+        const key = loadOrCreatePiiKey({ env: process.env, dataDir: config.dataDir, production: config.production, databaseUrl: config.databaseUrl })
+        const households = await seedDemoHouseholds(store.db, createPiiCipher(key.key), { provinceCode: opts.province })
+        say(`seeded ${households.households} household files with ${households.members} members, local standards and the province's one-step approval policy`)
         say(`demo users: ${demoUsers.map((u) => u.username).join(', ')}`)
         say(
           process.env.JIEKUN_DEMO_PASSWORD

@@ -17,10 +17,10 @@ const repoRoot = path.resolve(import.meta.dirname, '../..')
 const folders: string[] = []
 afterAll(() => folders.forEach((f) => fs.rmSync(f, { recursive: true, force: true })))
 
-function cli(dataDir: string, args: string[], input = '') {
-  const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, NODE_ENV: 'production' }
+function cli(dataDir: string, args: string[], input = '', extraEnv: NodeJS.ProcessEnv = {}) {
+  const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, NODE_ENV: 'production', ...extraEnv }
   delete env.DATABASE_URL
-  const run = spawnSync('npx', ['tsx', 'src/server/cli.ts', ...args], { cwd: repoRoot, env, input, encoding: 'utf8', timeout: 60_000 })
+  const run = spawnSync('npx', ['tsx', 'src/server/cli.ts', ...args], { cwd: repoRoot, env, input, encoding: 'utf8', timeout: 120_000 })
   return { code: run.status, out: `${run.stdout}${run.stderr}` }
 }
 
@@ -71,6 +71,15 @@ describe.skipIf(onPostgres)('npm run cli', () => {
     } finally {
       await store.close()
     }
+  })
+
+  it('seeds the demo province with its household files, sealed with the key of the store', () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'jiekun-cli-'))
+    folders.push(dataDir)
+    const run = cli(dataDir, ['seed', '--demo'], '', { NODE_ENV: 'development' })
+    expect(run.code, run.out).toBe(0)
+    expect(run.out).toMatch(/seeded \d{4} household files with \d+ members/)
+    expect(fs.existsSync(path.join(dataDir, 'pii.key'))).toBe(true)
   })
 
   it('refuses demo data in production', () => {
