@@ -6,6 +6,8 @@ import * as attachments from './areas/attachments';
 import * as search from './areas/search';
 import * as reverification from './areas/reverification';
 import * as importing from './areas/importing';
+import * as programmes from './areas/programmes';
+import * as loans from './areas/loans';
 import * as policies from './areas/policies';
 
 /** English. Typed as `Messages`: a missing or extra key is a compile error. */
@@ -495,6 +497,8 @@ const en: Messages = {
   ...search.en,
   ...reverification.en,
   ...importing.en,
+  ...programmes.en,
+  ...loans.en,
   ...policies.en,
 };
 

@@ -5,6 +5,8 @@ import * as attachments from './areas/attachments';
 import * as search from './areas/search';
 import * as reverification from './areas/reverification';
 import * as importing from './areas/importing';
+import * as programmes from './areas/programmes';
+import * as loans from './areas/loans';
 import * as policies from './areas/policies';
 /**
  * Simplified Chinese — the reference dictionary. Its keys define `Messages`;
@@ -497,6 +499,8 @@ const zhCN = {
   ...search.zh,
   ...reverification.zh,
   ...importing.zh,
+  ...programmes.zh,
+  ...loans.zh,
   ...policies.zh,
 };
 

@@ -12,6 +12,8 @@ import * as householdImport from './2026-11-23-0010-household-import.ts'
 import * as care from './2026-11-23-0011-care.ts'
 import * as householdHeadName from './2026-11-23-0012-household-head-name.ts'
 import * as standardApplied from './2026-11-23-0013-standard-applied.ts'
+import * as programmes from './2026-11-23-0014-programmes.ts'
+import * as loansTraining from './2026-11-23-0015-loans-training.ts'
 
 /** Every migration, by name; names sort in the order they run. Append, never reorder or edit. */
 export const migrations: Record<string, Migration> = {
@@ -28,4 +30,6 @@ export const migrations: Record<string, Migration> = {
   '2026-11-23-0011-care': care,
   '2026-11-23-0012-household-head-name': householdHeadName,
   '2026-11-23-0013-standard-applied': standardApplied,
+  '2026-11-23-0014-programmes': programmes,
+  '2026-11-23-0015-loans-training': loansTraining,
 }
