@@ -172,6 +172,18 @@ function ListTable<T extends { id: string }>({ rows, columns, none }: { rows: T[
   );
 }
 
+/** The print's code kinds and the shared label kinds they read (pages/households/labels.ts). */
+const CODE_KINDS = {
+  batch: 'batch',
+  cause: 'cause',
+  hhStatus: 'status',
+  housing: 'housing',
+  hukou: 'hukou',
+  insurance: 'socialInsurance',
+  measure: 'measureStatus',
+  type: 'type',
+} as const;
+
 export default function HouseholdPrintPage() {
   const { t, has, lang } = useI18n();
   const labels = useLabels();
@@ -214,10 +226,10 @@ export default function HouseholdPrintPage() {
     if (h) document.title = `${t('print.title')} ${h.fileNo}`;
   }, [h, t]);
 
-  /** A code's label: ours under print.<kind>.<code>, else the code itself. */
-  const code = (kind: string, value: string | null | undefined): string => {
+  /** A code's label, the same as on the file page (`code.<kind>.<value>`), else the code itself. */
+  const code = (kind: keyof typeof CODE_KINDS, value: string | null | undefined): string => {
     if (value === null || value === undefined || value === '') return '';
-    const key = `print.${kind}.${value}`;
+    const key = `code.${CODE_KINDS[kind]}.${value}`;
     return has(key) ? t(key) : value;
   };
   const yuan = (fen: string | null | undefined) => (fen === null || fen === undefined ? '' : t('print.yuan', { n: fenToYuan(fen) }));
