@@ -18,6 +18,7 @@ import { auditRoutes } from './modules/audit/audit.routes.ts'
 import { dashboardRoutes } from './modules/dashboard/dashboard.routes.ts'
 import { attachmentRoutes } from './modules/households/attachments.routes.ts'
 import { householdCareRoutes } from './modules/households/care.routes.ts'
+import { householdLoanRoutes } from './modules/households/loans.routes.ts'
 import { householdImportRoutes } from './modules/households/import/import.routes.ts'
 import { householdRoutes } from './modules/households/households.routes.ts'
 import { reverificationRoutes } from './modules/households/reverification.routes.ts'
@@ -27,6 +28,7 @@ import { jobRoutes } from './modules/jobs/jobs.routes.ts'
 import { orgRoutes } from './modules/orgs/orgs.routes.ts'
 import { regionRoutes } from './modules/regions/regions.routes.ts'
 import { standardRoutes } from './modules/standards/standards.routes.ts'
+import { programmeRoutes } from './modules/programmes/programmes.routes.ts'
 import { AppError } from './platform/errors.ts'
 import type { PiiCipher } from './platform/pii-crypto.ts'
 import { registerErrorHandler, registerSessionHook, requireSession } from './platform/http.ts'
@@ -135,9 +137,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         await protectedApi.register(householdListRoutes, { db, cipher: options.piiCipher })
         await protectedApi.register(householdRoutes, { db, cipher: options.piiCipher })
         await protectedApi.register(householdCareRoutes, { db })
+        await protectedApi.register(householdLoanRoutes, { db })
         await protectedApi.register(attachmentRoutes, { db, dir: options.attachmentsDir ?? null })
         await protectedApi.register(householdImportRoutes, { db, cipher: options.piiCipher, importsDir: options.importsDir ?? null })
         await protectedApi.register(standardRoutes, { db })
+        await protectedApi.register(programmeRoutes, { db })
         await protectedApi.register(reverificationRoutes, { db })
       })
     },

@@ -28,6 +28,7 @@ const HouseholdDetailPage = lazy(() => import('./pages/households/HouseholdDetai
 const ApprovalsPage = lazy(() => import('./pages/approvals/ApprovalsPage'));
 const ReverificationPage = lazy(() => import('./pages/households/ReverificationPage'));
 const StandardsPage = lazy(() => import('./pages/standards/StandardsPage'));
+const ProgrammesPage = lazy(() => import('./pages/programmes/ProgrammesPage'));
 const HouseholdPrintPage = lazy(() => import('./pages/households/HouseholdPrintPage'));
 const CoveragePage = lazy(() => import('./pages/households/CoveragePage'));
 const ImportPage = lazy(() => import('./pages/households/ImportPage'));
@@ -92,6 +93,7 @@ function AppRoutes() {
         <Route path="approvals" element={<RequireAuth><ApprovalsPage /></RequireAuth>} />
         {/* readable with household.read or standard.manage: the page checks (RequireAuth takes one permission) */}
         <Route path="standards" element={<RequireAuth><StandardsPage /></RequireAuth>} />
+        <Route path="programmes" element={<RequireAuth permission="programme.read"><ProgrammesPage /></RequireAuth>} />
         <Route path="admin" element={<AdminIndex />} />
         <Route path="admin/orgs" element={<RequireAuth permission="org.read"><OrgsPage /></RequireAuth>} />
         <Route path="admin/users" element={<RequireAuth permission="user.read"><UsersPage /></RequireAuth>} />

@@ -93,6 +93,21 @@ const declared: { [T in keyof Database]: Columns<Database[T]> } = {
   reverification_item: {
     province_code: true, run_id: true, household_id: true, outcome: true, reasons: true, resolution: true, resolved_by: true, resolved_at: true, note: true,
   },
+  programme: {
+    id: true, code: true, name_zh: true, name_en: true, kind: true, fund_type: true, eligibility: true, formula: true, frequency: true,
+    cap_per_household_year_fen: true, approval_kind: true, posting_required: true, posting_days: true, policy_basis: true, region_prefix: true,
+    active: true, version: true, created_by: true, created_at: true, updated_at: true,
+  },
+  household_loan: {
+    province_code: true, id: true, household_id: true, member_id: true, programme_code: true, lender: true, principal_fen: true, annual_rate_bp: true,
+    subsidy_bp: true, term_months: true, start_month: true, method: true, purpose: true, status: true, created_by: true, created_at: true, updated_at: true, version: true,
+  },
+  loan_repayment: { province_code: true, loan_id: true, seq: true, paid_on: true, amount_fen: true, note: true, created_by: true, created_at: true },
+  household_training: {
+    province_code: true, id: true, household_id: true, member_id: true, programme_code: true, measure_id: true, course: true, provider: true, enrolled_on: true,
+    completed_on: true, certificate: true, placed_on: true, employer: true, employer_credit_code: true, status: true, created_by: true, created_at: true,
+    updated_at: true, version: true,
+  },
 }
 
 describe('table types', () => {

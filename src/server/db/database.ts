@@ -13,9 +13,11 @@ import type {
   PersonRegistryTable,
 } from '../modules/households/households.tables.ts'
 import type { ReverificationItemTable, ReverificationRunTable } from '../modules/households/reverification.tables.ts'
+import type { HouseholdLoanTable, HouseholdTrainingTable, LoanRepaymentTable } from '../modules/households/loans.tables.ts'
 import type { HouseholdImportProblemTable, HouseholdImportTable } from '../modules/households/import/import.tables.ts'
 import type { JobTable } from '../modules/jobs/jobs.tables.ts'
 import type { OrgTable } from '../modules/orgs/orgs.tables.ts'
+import type { ProgrammeTable } from '../modules/programmes/programmes.tables.ts'
 import type { RegionTable } from '../modules/regions/regions.tables.ts'
 
 /** The whole schema as Kysely sees it, composed from each module's tables file. */
@@ -45,6 +47,10 @@ export interface Database {
   household_import_problem: HouseholdImportProblemTable
   reverification_run: ReverificationRunTable
   reverification_item: ReverificationItemTable
+  programme: ProgrammeTable
+  household_loan: HouseholdLoanTable
+  loan_repayment: LoanRepaymentTable
+  household_training: HouseholdTrainingTable
 }
 
 export type { Kysely, Transaction } from 'kysely'

@@ -10,6 +10,7 @@ import { chinaDate } from '../platform/china-date.ts'
 import { residentIdCheckChar } from '../platform/codes/resident-id.ts'
 import type { PiiCipher } from '../platform/pii-crypto.ts'
 import { pick, seededRandom } from './random.ts'
+import { seedProgrammes } from './programmes.ts'
 import { seedStandards } from './standards.ts'
 
 /**
@@ -48,6 +49,7 @@ function addDays(day: string, days: number): string {
 /** Seeds standards and households; returns counts. Call once, on a freshly seeded demo store. */
 export async function seedDemoHouseholds(db: Kysely<Database>, cipher: PiiCipher, options: DemoHouseholdOptions = {}) {
   await seedStandards(db)
+  await seedProgrammes(db)
   const provinceCode = options.provinceCode ?? '41'
   // The demo province verifies household files in one step at the city (郑州市's approver); the
   // built-in default elsewhere is a county step then a city step (approvals.service.ts).

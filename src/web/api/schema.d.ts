@@ -6317,6 +6317,863 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/households/{id}/loans": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The household's entrepreneurship loans, newest first, with totals, repaid and overdue */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description whether new loans can be recorded (the file is open) */
+                            editable: boolean;
+                            items: {
+                                /** @description annual interest rate in basis points (435 = 4.35 %) */
+                                annualRateBp: number;
+                                createdAt: string;
+                                id: string;
+                                lender: string;
+                                memberId: string | null;
+                                memberName: string | null;
+                                /** @enum {unknown} */
+                                method: "equal_principal" | "bullet";
+                                overdueCount: number;
+                                /** @description whole fen (分), as a decimal string */
+                                overdueFen: string;
+                                /** @description whole fen (分), as a decimal string */
+                                principalFen: string;
+                                programmeCode: string | null;
+                                purpose: string;
+                                /** @description whole fen (分), as a decimal string */
+                                remainingFen: string;
+                                /** @description whole fen (分), as a decimal string */
+                                repaidFen: string;
+                                /** @description YYYY-MM, the month paid out; instalment k falls due on the last day of the k-th month after it */
+                                startMonth: string;
+                                /** @enum {unknown} */
+                                status: "active" | "repaid" | "written_off";
+                                /** @description share of the interest paid by the fund, basis points (10000 = all) */
+                                subsidyBp: number;
+                                termMonths: number;
+                                /** @description principal + interest − subsidy: what the borrower repays in all, whole fen */
+                                totalDueFen: string;
+                                /** @description whole fen (分), as a decimal string */
+                                totalInterestFen: string;
+                                /** @description whole fen (分), as a decimal string */
+                                totalSubsidyFen: string;
+                                version: number;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Record an entrepreneurship loan (创业担保贷款) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        annualRateBp: number;
+                        lender: string;
+                        memberId?: string | null;
+                        /** @enum {unknown} */
+                        method: "equal_principal" | "bullet";
+                        /** @description whole fen, as a decimal string */
+                        principalFen: string;
+                        programmeCode?: string | null;
+                        purpose: string;
+                        /** @description YYYY-MM */
+                        startMonth: string;
+                        subsidyBp: number;
+                        termMonths: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description annual interest rate in basis points (435 = 4.35 %) */
+                            annualRateBp: number;
+                            createdAt: string;
+                            id: string;
+                            lender: string;
+                            memberId: string | null;
+                            memberName: string | null;
+                            /** @enum {unknown} */
+                            method: "equal_principal" | "bullet";
+                            overdue: {
+                                /** @description whole fen (分), as a decimal string */
+                                dueFen: string;
+                                dueOn: string;
+                                /** @description whole fen (分), as a decimal string */
+                                outstandingFen: string;
+                                /** @description whole fen (分), as a decimal string */
+                                paidFen: string;
+                                seq: number;
+                            }[];
+                            overdueCount: number;
+                            /** @description whole fen (分), as a decimal string */
+                            overdueFen: string;
+                            /** @description whole fen (分), as a decimal string */
+                            principalFen: string;
+                            programmeCode: string | null;
+                            purpose: string;
+                            /** @description whole fen (分), as a decimal string */
+                            remainingFen: string;
+                            /** @description whole fen (分), as a decimal string */
+                            repaidFen: string;
+                            repayments: {
+                                /** @description whole fen (分), as a decimal string */
+                                amountFen: string;
+                                createdAt: string;
+                                note: string | null;
+                                paidOn: string;
+                                seq: number;
+                            }[];
+                            schedule: {
+                                /** @description whole fen (分), as a decimal string */
+                                balanceAfterFen: string;
+                                /** @description whole fen (分), as a decimal string */
+                                dueFen: string;
+                                dueMonth: string;
+                                dueOn: string;
+                                /** @description whole fen (分), as a decimal string */
+                                interestFen: string;
+                                /** @description whole fen (分), as a decimal string */
+                                principalFen: string;
+                                seq: number;
+                                /** @description whole fen (分), as a decimal string */
+                                subsidyFen: string;
+                            }[];
+                            /** @description YYYY-MM, the month paid out; instalment k falls due on the last day of the k-th month after it */
+                            startMonth: string;
+                            /** @enum {unknown} */
+                            status: "active" | "repaid" | "written_off";
+                            /** @description share of the interest paid by the fund, basis points (10000 = all) */
+                            subsidyBp: number;
+                            termMonths: number;
+                            /** @description principal + interest − subsidy: what the borrower repays in all, whole fen */
+                            totalDueFen: string;
+                            /** @description whole fen (分), as a decimal string */
+                            totalInterestFen: string;
+                            /** @description whole fen (分), as a decimal string */
+                            totalSubsidyFen: string;
+                            version: number;
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/households/{id}/loans/{loanId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One loan with its repayment schedule, interest subsidy, repayments and overdue instalments */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    loanId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description annual interest rate in basis points (435 = 4.35 %) */
+                            annualRateBp: number;
+                            createdAt: string;
+                            id: string;
+                            lender: string;
+                            memberId: string | null;
+                            memberName: string | null;
+                            /** @enum {unknown} */
+                            method: "equal_principal" | "bullet";
+                            overdue: {
+                                /** @description whole fen (分), as a decimal string */
+                                dueFen: string;
+                                dueOn: string;
+                                /** @description whole fen (分), as a decimal string */
+                                outstandingFen: string;
+                                /** @description whole fen (分), as a decimal string */
+                                paidFen: string;
+                                seq: number;
+                            }[];
+                            overdueCount: number;
+                            /** @description whole fen (分), as a decimal string */
+                            overdueFen: string;
+                            /** @description whole fen (分), as a decimal string */
+                            principalFen: string;
+                            programmeCode: string | null;
+                            purpose: string;
+                            /** @description whole fen (分), as a decimal string */
+                            remainingFen: string;
+                            /** @description whole fen (分), as a decimal string */
+                            repaidFen: string;
+                            repayments: {
+                                /** @description whole fen (分), as a decimal string */
+                                amountFen: string;
+                                createdAt: string;
+                                note: string | null;
+                                paidOn: string;
+                                seq: number;
+                            }[];
+                            schedule: {
+                                /** @description whole fen (分), as a decimal string */
+                                balanceAfterFen: string;
+                                /** @description whole fen (分), as a decimal string */
+                                dueFen: string;
+                                dueMonth: string;
+                                dueOn: string;
+                                /** @description whole fen (分), as a decimal string */
+                                interestFen: string;
+                                /** @description whole fen (分), as a decimal string */
+                                principalFen: string;
+                                seq: number;
+                                /** @description whole fen (分), as a decimal string */
+                                subsidyFen: string;
+                            }[];
+                            /** @description YYYY-MM, the month paid out; instalment k falls due on the last day of the k-th month after it */
+                            startMonth: string;
+                            /** @enum {unknown} */
+                            status: "active" | "repaid" | "written_off";
+                            /** @description share of the interest paid by the fund, basis points (10000 = all) */
+                            subsidyBp: number;
+                            termMonths: number;
+                            /** @description principal + interest − subsidy: what the borrower repays in all, whole fen */
+                            totalDueFen: string;
+                            /** @description whole fen (分), as a decimal string */
+                            totalInterestFen: string;
+                            /** @description whole fen (分), as a decimal string */
+                            totalSubsidyFen: string;
+                            version: number;
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/households/{id}/loans/{loanId}/repayments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Record a repayment (append-only); the loan is repaid when nothing remains due */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    loanId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description whole fen, as a decimal string; at most what remains due */
+                        amountFen: string;
+                        note?: string | null;
+                        /** @description a calendar day, YYYY-MM-DD (China) */
+                        paidOn: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description annual interest rate in basis points (435 = 4.35 %) */
+                            annualRateBp: number;
+                            createdAt: string;
+                            id: string;
+                            lender: string;
+                            memberId: string | null;
+                            memberName: string | null;
+                            /** @enum {unknown} */
+                            method: "equal_principal" | "bullet";
+                            overdue: {
+                                /** @description whole fen (分), as a decimal string */
+                                dueFen: string;
+                                dueOn: string;
+                                /** @description whole fen (分), as a decimal string */
+                                outstandingFen: string;
+                                /** @description whole fen (分), as a decimal string */
+                                paidFen: string;
+                                seq: number;
+                            }[];
+                            overdueCount: number;
+                            /** @description whole fen (分), as a decimal string */
+                            overdueFen: string;
+                            /** @description whole fen (分), as a decimal string */
+                            principalFen: string;
+                            programmeCode: string | null;
+                            purpose: string;
+                            /** @description whole fen (分), as a decimal string */
+                            remainingFen: string;
+                            /** @description whole fen (分), as a decimal string */
+                            repaidFen: string;
+                            repayments: {
+                                /** @description whole fen (分), as a decimal string */
+                                amountFen: string;
+                                createdAt: string;
+                                note: string | null;
+                                paidOn: string;
+                                seq: number;
+                            }[];
+                            schedule: {
+                                /** @description whole fen (分), as a decimal string */
+                                balanceAfterFen: string;
+                                /** @description whole fen (分), as a decimal string */
+                                dueFen: string;
+                                dueMonth: string;
+                                dueOn: string;
+                                /** @description whole fen (分), as a decimal string */
+                                interestFen: string;
+                                /** @description whole fen (分), as a decimal string */
+                                principalFen: string;
+                                seq: number;
+                                /** @description whole fen (分), as a decimal string */
+                                subsidyFen: string;
+                            }[];
+                            /** @description YYYY-MM, the month paid out; instalment k falls due on the last day of the k-th month after it */
+                            startMonth: string;
+                            /** @enum {unknown} */
+                            status: "active" | "repaid" | "written_off";
+                            /** @description share of the interest paid by the fund, basis points (10000 = all) */
+                            subsidyBp: number;
+                            termMonths: number;
+                            /** @description principal + interest − subsidy: what the borrower repays in all, whole fen */
+                            totalDueFen: string;
+                            /** @description whole fen (分), as a decimal string */
+                            totalInterestFen: string;
+                            /** @description whole fen (分), as a decimal string */
+                            totalSubsidyFen: string;
+                            version: number;
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/households/{id}/measures": {
         parameters: {
             query?: never;
@@ -7657,6 +8514,533 @@ export interface paths {
         options?: never;
         head?: never;
         patch?: never;
+        trace?: never;
+    };
+    "/api/households/{id}/training": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The household members' training and placement records, newest first */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description whether new enrolments can be recorded (the file is open) */
+                            editable: boolean;
+                            items: {
+                                certificate: string | null;
+                                completedOn: string | null;
+                                course: string;
+                                createdAt: string;
+                                employer: string | null;
+                                employerCreditCode: string | null;
+                                enrolledOn: string;
+                                id: string;
+                                measureId: string | null;
+                                memberId: string;
+                                memberName: string | null;
+                                placedOn: string | null;
+                                programmeCode: string | null;
+                                provider: string;
+                                /** @enum {unknown} */
+                                status: "enrolled" | "completed" | "dropped" | "placed";
+                                updatedAt: string;
+                                version: number;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Enrol a member in a training course (技能培训) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        course: string;
+                        /** @description a calendar day, YYYY-MM-DD (China) */
+                        enrolledOn: string;
+                        measureId?: string | null;
+                        memberId: string;
+                        programmeCode?: string | null;
+                        provider: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            certificate: string | null;
+                            completedOn: string | null;
+                            course: string;
+                            createdAt: string;
+                            employer: string | null;
+                            employerCreditCode: string | null;
+                            enrolledOn: string;
+                            id: string;
+                            measureId: string | null;
+                            memberId: string;
+                            memberName: string | null;
+                            placedOn: string | null;
+                            programmeCode: string | null;
+                            provider: string;
+                            /** @enum {unknown} */
+                            status: "enrolled" | "completed" | "dropped" | "placed";
+                            updatedAt: string;
+                            version: number;
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/households/{id}/training/{trainingId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Mark an enrolment completed, placed in work or dropped, naming the version you read */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    trainingId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * @description complete (结业), place (就业安置) or drop (退出)
+                         * @enum {unknown}
+                         */
+                        action: "complete" | "place" | "drop";
+                        certificate?: string | null;
+                        /** @description a calendar day, YYYY-MM-DD (China) */
+                        completedOn?: string | null;
+                        employer?: string | null;
+                        employerCreditCode?: string | null;
+                        /** @description a calendar day, YYYY-MM-DD (China) */
+                        placedOn?: string | null;
+                        /** @description the version you read; a stale one answers 409 */
+                        version: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            certificate: string | null;
+                            completedOn: string | null;
+                            course: string;
+                            createdAt: string;
+                            employer: string | null;
+                            employerCreditCode: string | null;
+                            enrolledOn: string;
+                            id: string;
+                            measureId: string | null;
+                            memberId: string;
+                            memberName: string | null;
+                            placedOn: string | null;
+                            programmeCode: string | null;
+                            provider: string;
+                            /** @enum {unknown} */
+                            status: "enrolled" | "completed" | "dropped" | "placed";
+                            updatedAt: string;
+                            version: number;
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
         trace?: never;
     };
     "/api/households/{id}/visits": {
@@ -9864,6 +11248,1264 @@ export interface paths {
                 };
             };
         };
+        trace?: never;
+    };
+    "/api/programmes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Programmes that apply inside the caller’s scope (national, of the regions above it and inside it) */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description also the deactivated ones */
+                    includeInactive?: boolean;
+                    kind?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                active: boolean;
+                                approvalKind: string;
+                                /** @description whole fen (分), as a decimal string */
+                                capPerHouseholdYearFen: string | null;
+                                code: string;
+                                createdAt: string;
+                                /** @description all conditions must hold */
+                                eligibility: {
+                                    allOf: ({
+                                        anyOf: string[];
+                                        /** @enum {string} */
+                                        kind: "hardshipType";
+                                    } | {
+                                        anyOf: number[];
+                                        /** @enum {string} */
+                                        kind: "targetGroup";
+                                    } | {
+                                        anyOf: string[];
+                                        /** @enum {string} */
+                                        kind: "batch";
+                                    } | {
+                                        anyOf: string[];
+                                        /** @enum {string} */
+                                        kind: "status";
+                                    } | {
+                                        anyOf: string[];
+                                        /** @enum {string} */
+                                        kind: "memberSchoolStage";
+                                    } | {
+                                        anyOf: string[];
+                                        /** @enum {string} */
+                                        kind: "memberHealth";
+                                    } | {
+                                        anyOf: string[];
+                                        /** @enum {string} */
+                                        kind: "memberWorkStatus";
+                                    } | {
+                                        /** @enum {string} */
+                                        kind: "perCapitaBelowFen";
+                                        /** @description whole fen (分), as a decimal string */
+                                        value: string;
+                                    })[];
+                                };
+                                formula: {
+                                    amounts: {
+                                        /** @description whole fen (分), as a decimal string */
+                                        accident?: string;
+                                        /** @description whole fen (分), as a decimal string */
+                                        deep?: string;
+                                        /** @description whole fen (分), as a decimal string */
+                                        relative?: string;
+                                    };
+                                    /** @enum {string} */
+                                    kind: "fixedByHardshipType";
+                                } | {
+                                    /** @description per student, by school stage */
+                                    amounts: {
+                                        [key: string]: string;
+                                    };
+                                    /** @enum {string} */
+                                    kind: "bySchoolStage";
+                                } | {
+                                    /** @description whole fen (分), as a decimal string */
+                                    capFen: string;
+                                    /** @enum {string} */
+                                    kind: "shareOfCost";
+                                    shareBp: number;
+                                } | {
+                                    /** @description whole fen (分), as a decimal string */
+                                    amountFen: string;
+                                    /** @enum {string} */
+                                    kind: "fixed";
+                                } | {
+                                    /** @description a year */
+                                    interestSubsidyBp: number;
+                                    /** @enum {string} */
+                                    kind: "loan";
+                                    /** @description whole fen (分), as a decimal string */
+                                    maxPrincipalFen: string;
+                                    termMonths: number;
+                                };
+                                /** @description monthly, quarterly, yearly, academic_year, one_off */
+                                frequency: string;
+                                fundType: string;
+                                id: string;
+                                /** @description living_subsidy, festival_relief, education_aid, medical_aid, temporary_aid, entrepreneurship, skills_training, graduate_employment */
+                                kind: string;
+                                nameEn: string;
+                                nameZh: string;
+                                /** @description document number and clause */
+                                policyBasis: string;
+                                postingDays: number;
+                                postingRequired: boolean;
+                                /** @description '' national, or a region prefix (41, 4101, 410102) */
+                                regionPrefix: string;
+                                updatedAt: string;
+                                version: number;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Add a programme; rule and formula checked field by field */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        approvalKind?: string;
+                        capPerHouseholdYearFen?: string | null;
+                        code: string;
+                        /** @description an eligibility rule: { allOf: [conditions] } */
+                        eligibility: unknown;
+                        /** @description a benefit formula */
+                        formula: unknown;
+                        frequency: string;
+                        fundType: string;
+                        kind: string;
+                        nameEn: string;
+                        nameZh: string;
+                        policyBasis?: string;
+                        postingDays?: number;
+                        postingRequired?: boolean;
+                        regionPrefix?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            active: boolean;
+                            approvalKind: string;
+                            /** @description whole fen (分), as a decimal string */
+                            capPerHouseholdYearFen: string | null;
+                            code: string;
+                            createdAt: string;
+                            /** @description all conditions must hold */
+                            eligibility: {
+                                allOf: ({
+                                    anyOf: string[];
+                                    /** @enum {string} */
+                                    kind: "hardshipType";
+                                } | {
+                                    anyOf: number[];
+                                    /** @enum {string} */
+                                    kind: "targetGroup";
+                                } | {
+                                    anyOf: string[];
+                                    /** @enum {string} */
+                                    kind: "batch";
+                                } | {
+                                    anyOf: string[];
+                                    /** @enum {string} */
+                                    kind: "status";
+                                } | {
+                                    anyOf: string[];
+                                    /** @enum {string} */
+                                    kind: "memberSchoolStage";
+                                } | {
+                                    anyOf: string[];
+                                    /** @enum {string} */
+                                    kind: "memberHealth";
+                                } | {
+                                    anyOf: string[];
+                                    /** @enum {string} */
+                                    kind: "memberWorkStatus";
+                                } | {
+                                    /** @enum {string} */
+                                    kind: "perCapitaBelowFen";
+                                    /** @description whole fen (分), as a decimal string */
+                                    value: string;
+                                })[];
+                            };
+                            formula: {
+                                amounts: {
+                                    /** @description whole fen (分), as a decimal string */
+                                    accident?: string;
+                                    /** @description whole fen (分), as a decimal string */
+                                    deep?: string;
+                                    /** @description whole fen (分), as a decimal string */
+                                    relative?: string;
+                                };
+                                /** @enum {string} */
+                                kind: "fixedByHardshipType";
+                            } | {
+                                /** @description per student, by school stage */
+                                amounts: {
+                                    [key: string]: string;
+                                };
+                                /** @enum {string} */
+                                kind: "bySchoolStage";
+                            } | {
+                                /** @description whole fen (分), as a decimal string */
+                                capFen: string;
+                                /** @enum {string} */
+                                kind: "shareOfCost";
+                                shareBp: number;
+                            } | {
+                                /** @description whole fen (分), as a decimal string */
+                                amountFen: string;
+                                /** @enum {string} */
+                                kind: "fixed";
+                            } | {
+                                /** @description a year */
+                                interestSubsidyBp: number;
+                                /** @enum {string} */
+                                kind: "loan";
+                                /** @description whole fen (分), as a decimal string */
+                                maxPrincipalFen: string;
+                                termMonths: number;
+                            };
+                            /** @description monthly, quarterly, yearly, academic_year, one_off */
+                            frequency: string;
+                            fundType: string;
+                            id: string;
+                            /** @description living_subsidy, festival_relief, education_aid, medical_aid, temporary_aid, entrepreneurship, skills_training, graduate_employment */
+                            kind: string;
+                            nameEn: string;
+                            nameZh: string;
+                            /** @description document number and clause */
+                            policyBasis: string;
+                            postingDays: number;
+                            postingRequired: boolean;
+                            /** @description '' national, or a region prefix (41, 4101, 410102) */
+                            regionPrefix: string;
+                            updatedAt: string;
+                            version: number;
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/programmes/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            active: boolean;
+                            approvalKind: string;
+                            /** @description whole fen (分), as a decimal string */
+                            capPerHouseholdYearFen: string | null;
+                            code: string;
+                            createdAt: string;
+                            /** @description all conditions must hold */
+                            eligibility: {
+                                allOf: ({
+                                    anyOf: string[];
+                                    /** @enum {string} */
+                                    kind: "hardshipType";
+                                } | {
+                                    anyOf: number[];
+                                    /** @enum {string} */
+                                    kind: "targetGroup";
+                                } | {
+                                    anyOf: string[];
+                                    /** @enum {string} */
+                                    kind: "batch";
+                                } | {
+                                    anyOf: string[];
+                                    /** @enum {string} */
+                                    kind: "status";
+                                } | {
+                                    anyOf: string[];
+                                    /** @enum {string} */
+                                    kind: "memberSchoolStage";
+                                } | {
+                                    anyOf: string[];
+                                    /** @enum {string} */
+                                    kind: "memberHealth";
+                                } | {
+                                    anyOf: string[];
+                                    /** @enum {string} */
+                                    kind: "memberWorkStatus";
+                                } | {
+                                    /** @enum {string} */
+                                    kind: "perCapitaBelowFen";
+                                    /** @description whole fen (分), as a decimal string */
+                                    value: string;
+                                })[];
+                            };
+                            formula: {
+                                amounts: {
+                                    /** @description whole fen (分), as a decimal string */
+                                    accident?: string;
+                                    /** @description whole fen (分), as a decimal string */
+                                    deep?: string;
+                                    /** @description whole fen (分), as a decimal string */
+                                    relative?: string;
+                                };
+                                /** @enum {string} */
+                                kind: "fixedByHardshipType";
+                            } | {
+                                /** @description per student, by school stage */
+                                amounts: {
+                                    [key: string]: string;
+                                };
+                                /** @enum {string} */
+                                kind: "bySchoolStage";
+                            } | {
+                                /** @description whole fen (分), as a decimal string */
+                                capFen: string;
+                                /** @enum {string} */
+                                kind: "shareOfCost";
+                                shareBp: number;
+                            } | {
+                                /** @description whole fen (分), as a decimal string */
+                                amountFen: string;
+                                /** @enum {string} */
+                                kind: "fixed";
+                            } | {
+                                /** @description a year */
+                                interestSubsidyBp: number;
+                                /** @enum {string} */
+                                kind: "loan";
+                                /** @description whole fen (分), as a decimal string */
+                                maxPrincipalFen: string;
+                                termMonths: number;
+                            };
+                            /** @description monthly, quarterly, yearly, academic_year, one_off */
+                            frequency: string;
+                            fundType: string;
+                            id: string;
+                            /** @description living_subsidy, festival_relief, education_aid, medical_aid, temporary_aid, entrepreneurship, skills_training, graduate_employment */
+                            kind: string;
+                            nameEn: string;
+                            nameZh: string;
+                            /** @description document number and clause */
+                            policyBasis: string;
+                            postingDays: number;
+                            postingRequired: boolean;
+                            /** @description '' national, or a region prefix (41, 4101, 410102) */
+                            regionPrefix: string;
+                            updatedAt: string;
+                            version: number;
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change a programme of the caller’s scope; names the version read */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        active?: boolean;
+                        approvalKind?: string;
+                        capPerHouseholdYearFen?: string | null;
+                        /** @description an eligibility rule: { allOf: [conditions] } */
+                        eligibility?: unknown;
+                        /** @description a benefit formula */
+                        formula?: unknown;
+                        frequency?: string;
+                        fundType?: string;
+                        kind?: string;
+                        nameEn?: string;
+                        nameZh?: string;
+                        policyBasis?: string;
+                        postingDays?: number;
+                        postingRequired?: boolean;
+                        /** @description the version read; a stale one answers CONFLICT */
+                        version: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            active: boolean;
+                            approvalKind: string;
+                            /** @description whole fen (分), as a decimal string */
+                            capPerHouseholdYearFen: string | null;
+                            code: string;
+                            createdAt: string;
+                            /** @description all conditions must hold */
+                            eligibility: {
+                                allOf: ({
+                                    anyOf: string[];
+                                    /** @enum {string} */
+                                    kind: "hardshipType";
+                                } | {
+                                    anyOf: number[];
+                                    /** @enum {string} */
+                                    kind: "targetGroup";
+                                } | {
+                                    anyOf: string[];
+                                    /** @enum {string} */
+                                    kind: "batch";
+                                } | {
+                                    anyOf: string[];
+                                    /** @enum {string} */
+                                    kind: "status";
+                                } | {
+                                    anyOf: string[];
+                                    /** @enum {string} */
+                                    kind: "memberSchoolStage";
+                                } | {
+                                    anyOf: string[];
+                                    /** @enum {string} */
+                                    kind: "memberHealth";
+                                } | {
+                                    anyOf: string[];
+                                    /** @enum {string} */
+                                    kind: "memberWorkStatus";
+                                } | {
+                                    /** @enum {string} */
+                                    kind: "perCapitaBelowFen";
+                                    /** @description whole fen (分), as a decimal string */
+                                    value: string;
+                                })[];
+                            };
+                            formula: {
+                                amounts: {
+                                    /** @description whole fen (分), as a decimal string */
+                                    accident?: string;
+                                    /** @description whole fen (分), as a decimal string */
+                                    deep?: string;
+                                    /** @description whole fen (分), as a decimal string */
+                                    relative?: string;
+                                };
+                                /** @enum {string} */
+                                kind: "fixedByHardshipType";
+                            } | {
+                                /** @description per student, by school stage */
+                                amounts: {
+                                    [key: string]: string;
+                                };
+                                /** @enum {string} */
+                                kind: "bySchoolStage";
+                            } | {
+                                /** @description whole fen (分), as a decimal string */
+                                capFen: string;
+                                /** @enum {string} */
+                                kind: "shareOfCost";
+                                shareBp: number;
+                            } | {
+                                /** @description whole fen (分), as a decimal string */
+                                amountFen: string;
+                                /** @enum {string} */
+                                kind: "fixed";
+                            } | {
+                                /** @description a year */
+                                interestSubsidyBp: number;
+                                /** @enum {string} */
+                                kind: "loan";
+                                /** @description whole fen (分), as a decimal string */
+                                maxPrincipalFen: string;
+                                termMonths: number;
+                            };
+                            /** @description monthly, quarterly, yearly, academic_year, one_off */
+                            frequency: string;
+                            fundType: string;
+                            id: string;
+                            /** @description living_subsidy, festival_relief, education_aid, medical_aid, temporary_aid, entrepreneurship, skills_training, graduate_employment */
+                            kind: string;
+                            nameEn: string;
+                            nameZh: string;
+                            /** @description document number and clause */
+                            policyBasis: string;
+                            postingDays: number;
+                            postingRequired: boolean;
+                            /** @description '' national, or a region prefix (41, 4101, 410102) */
+                            regionPrefix: string;
+                            updatedAt: string;
+                            version: number;
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/programmes/{id}/deactivate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Take a programme out of the catalogue for new applications */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        version: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            active: boolean;
+                            approvalKind: string;
+                            /** @description whole fen (分), as a decimal string */
+                            capPerHouseholdYearFen: string | null;
+                            code: string;
+                            createdAt: string;
+                            /** @description all conditions must hold */
+                            eligibility: {
+                                allOf: ({
+                                    anyOf: string[];
+                                    /** @enum {string} */
+                                    kind: "hardshipType";
+                                } | {
+                                    anyOf: number[];
+                                    /** @enum {string} */
+                                    kind: "targetGroup";
+                                } | {
+                                    anyOf: string[];
+                                    /** @enum {string} */
+                                    kind: "batch";
+                                } | {
+                                    anyOf: string[];
+                                    /** @enum {string} */
+                                    kind: "status";
+                                } | {
+                                    anyOf: string[];
+                                    /** @enum {string} */
+                                    kind: "memberSchoolStage";
+                                } | {
+                                    anyOf: string[];
+                                    /** @enum {string} */
+                                    kind: "memberHealth";
+                                } | {
+                                    anyOf: string[];
+                                    /** @enum {string} */
+                                    kind: "memberWorkStatus";
+                                } | {
+                                    /** @enum {string} */
+                                    kind: "perCapitaBelowFen";
+                                    /** @description whole fen (分), as a decimal string */
+                                    value: string;
+                                })[];
+                            };
+                            formula: {
+                                amounts: {
+                                    /** @description whole fen (分), as a decimal string */
+                                    accident?: string;
+                                    /** @description whole fen (分), as a decimal string */
+                                    deep?: string;
+                                    /** @description whole fen (分), as a decimal string */
+                                    relative?: string;
+                                };
+                                /** @enum {string} */
+                                kind: "fixedByHardshipType";
+                            } | {
+                                /** @description per student, by school stage */
+                                amounts: {
+                                    [key: string]: string;
+                                };
+                                /** @enum {string} */
+                                kind: "bySchoolStage";
+                            } | {
+                                /** @description whole fen (分), as a decimal string */
+                                capFen: string;
+                                /** @enum {string} */
+                                kind: "shareOfCost";
+                                shareBp: number;
+                            } | {
+                                /** @description whole fen (分), as a decimal string */
+                                amountFen: string;
+                                /** @enum {string} */
+                                kind: "fixed";
+                            } | {
+                                /** @description a year */
+                                interestSubsidyBp: number;
+                                /** @enum {string} */
+                                kind: "loan";
+                                /** @description whole fen (分), as a decimal string */
+                                maxPrincipalFen: string;
+                                termMonths: number;
+                            };
+                            /** @description monthly, quarterly, yearly, academic_year, one_off */
+                            frequency: string;
+                            fundType: string;
+                            id: string;
+                            /** @description living_subsidy, festival_relief, education_aid, medical_aid, temporary_aid, entrepreneurship, skills_training, graduate_employment */
+                            kind: string;
+                            nameEn: string;
+                            nameZh: string;
+                            /** @description document number and clause */
+                            policyBasis: string;
+                            postingDays: number;
+                            postingRequired: boolean;
+                            /** @description '' national, or a region prefix (41, 4101, 410102) */
+                            regionPrefix: string;
+                            updatedAt: string;
+                            version: number;
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/regions": {

@@ -190,6 +190,8 @@ const en: Messages = {
   'hh.tabPlan': 'Plan',
   'hh.tabPairing': 'Pairing',
   'hh.tabVisits': 'Visits',
+  'hh.tabTraining': 'Training',
+  'hh.tabLoans': 'Loans',
   'hh.tabAttachments': 'Evidence',
   'hh.tabHistory': 'History',
   'rule.zero-employment': 'Zero-employment household',

@@ -192,6 +192,8 @@ const zhCN = {
   'hh.tabPlan': '帮扶计划',
   'hh.tabPairing': '一帮一结对',
   'hh.tabVisits': '走访记录',
+  'hh.tabTraining': '技能培训',
+  'hh.tabLoans': '创业贷款',
   'hh.tabAttachments': '证明材料',
   'hh.tabHistory': '变更记录',
   'rule.zero-employment': '零就业家庭',

@@ -57,7 +57,6 @@ export const HOUSEHOLDS_NAV: NavLeaf = {
 
 /** Modules that are planned but not built yet: they render a "coming soon" page. */
 export const UPCOMING_MODULES: NavLeaf[] = [
-  { key: 'programmes', path: '/programmes', label: 'nav.programmes', icon: <GiftOutlined />, permission: 'programme.read', testId: 'nav-programmes' },
   { key: 'funds', path: '/funds', label: 'nav.funds', icon: <MoneyCollectOutlined />, permission: 'fund.read', testId: 'nav-funds' },
   { key: 'centres', path: '/centres', label: 'nav.centres', icon: <ShopOutlined />, permission: 'centre.read', testId: 'nav-centres' },
   { key: 'monitoring', path: '/monitoring', label: 'nav.monitoring', icon: <AlertOutlined />, permission: 'monitor.read', testId: 'nav-monitoring' },
@@ -77,6 +76,7 @@ export const NAVIGATION: NavEntry[] = [
   { key: 'dashboard', path: '/', label: 'nav.dashboard', icon: <DashboardOutlined />, testId: 'nav-dashboard' },
   HOUSEHOLDS_NAV,
   { key: 'approvals', path: '/approvals', label: 'appr.nav', icon: <FileDoneOutlined />, anyPermission: ['household.approve', 'application.approve', 'payment.approve'], testId: 'nav-approvals' },
+  { key: 'programmes', path: '/programmes', label: 'nav.programmes', icon: <GiftOutlined />, permission: 'programme.read', testId: 'nav-programmes' },
   ...UPCOMING_MODULES,
   { key: 'admin', path: '/admin', label: 'nav.admin', icon: <SettingOutlined />, testId: 'nav-admin', children: ADMIN_PAGES },
 ];

@@ -60,7 +60,7 @@ export const builtInRoles: readonly BuiltInRole[] = [
     code: 'admin',
     nameZh: '系统管理员',
     nameEn: 'Administrator',
-    permissions: [...read, 'org.manage', 'user.read', 'user.manage', 'role.read', 'role.manage', 'audit.read', 'standard.manage'],
+    permissions: [...read, 'org.manage', 'user.read', 'user.manage', 'role.read', 'role.manage', 'audit.read', 'standard.manage', 'programme.read', 'programme.manage'],
   },
   {
     code: 'case_worker',

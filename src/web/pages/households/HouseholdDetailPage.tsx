@@ -17,8 +17,10 @@ import { STATUS_COLORS, TYPE_COLORS, useCodeLabel } from './labels';
 import { AttachmentsPanel } from './panels/AttachmentsPanel';
 import { HistoryPanel } from './panels/HistoryPanel';
 import { LifecyclePanel } from './panels/LifecyclePanel';
+import { LoansPanel } from './panels/LoansPanel';
 import { PairingPanel } from './panels/PairingPanel';
 import { PlanPanel } from './panels/PlanPanel';
+import { TrainingPanel } from './panels/TrainingPanel';
 import { VisitsPanel } from './panels/VisitsPanel';
 
 const EDITABLE = new Set(['draft', 'verified', 'reverifying']);
@@ -301,6 +303,8 @@ export default function HouseholdDetailPage() {
             { key: 'plan', label: t('hh.tabPlan'), children: <PlanPanel householdId={h.id} status={h.status} onChanged={reload} /> },
             { key: 'pairing', label: t('hh.tabPairing'), children: <PairingPanel householdId={h.id} status={h.status} onChanged={reload} /> },
             { key: 'visits', label: t('hh.tabVisits'), children: <VisitsPanel householdId={h.id} status={h.status} onChanged={reload} /> },
+            { key: 'training', label: t('hh.tabTraining'), children: <TrainingPanel householdId={h.id} status={h.status} onChanged={reload} /> },
+            { key: 'loans', label: t('hh.tabLoans'), children: <LoansPanel householdId={h.id} status={h.status} onChanged={reload} /> },
             { key: 'attachments', label: t('hh.tabAttachments'), children: <AttachmentsPanel householdId={h.id} status={h.status} /> },
             { key: 'history', label: t('hh.tabHistory'), children: <HistoryPanel key={h.version} householdId={h.id} /> },
           ]}
