@@ -2,6 +2,7 @@ import type { Database, Kysely, Transaction } from '../../db/database.ts'
 import { chinaDate } from '../../platform/china-date.ts'
 import { decodeCursor, page } from '../../platform/cursor.ts'
 import { AppError, type FieldError, invalid, notFound, text, type Text } from '../../platform/errors.ts'
+import { optionalText, requiredText, trimmed } from '../../platform/fields.ts'
 import { isUuid } from '../../platform/ids.ts'
 import { actorOf, type Principal, requirePermission } from '../../platform/principal.ts'
 import { regionPrefixOf } from '../../platform/scope.ts'
@@ -41,8 +42,6 @@ const EARLIEST_DATE = '2000-01-01'
 const MAX_PLAN_YEARS = 5
 
 const problems = {
-  empty: text('must not be empty', '不能为空'),
-  tooLong: (n: number) => text(`must be at most ${n} characters`, `不能超过${n}个字符`),
   batch: text(`must be one of ${batches.join(', ')}`, '帮扶类型必须是“四个一批”之一'),
   measureStatus: text(`must be one of ${measureStatuses.join(', ')}`, '措施状态不是可识别的代码'),
   date: text('must be a date written YYYY-MM-DD', '必须是 YYYY-MM-DD 格式的有效日期'),
@@ -64,24 +63,8 @@ const conflicts = {
   visitRemoved: text('the file was removed as not eligible; no visits can be added', '该档案已因不符合条件被取消，不能再登记走访'),
 }
 
-function trimmed(value: unknown): string {
-  return typeof value === 'string' ? value.trim() : ''
-}
 
-/** Required text, trimmed, at most `max` characters; pushes the problem under `field`. */
-function requiredText(errors: FieldError[], field: string, value: unknown, max: number): string {
-  const v = trimmed(value)
-  if (!v) errors.push({ field, message: problems.empty })
-  else if (v.length > max) errors.push({ field, message: problems.tooLong(max) })
-  return v
-}
 
-function optionalText(errors: FieldError[], field: string, value: unknown, max: number): string | null {
-  const v = trimmed(value)
-  if (!v) return null
-  if (v.length > max) errors.push({ field, message: problems.tooLong(max) })
-  return v
-}
 
 function fail(errors: FieldError[]): void {
   if (errors.length > 0) throw new AppError('VALIDATION_FAILED', undefined, errors)

@@ -6,6 +6,7 @@ import { parsePhone } from '../../platform/codes/phone.ts'
 import { parseResidentId } from '../../platform/codes/resident-id.ts'
 import { AppError, type FieldError, invalid, isUniqueViolation, notFound, type Text, text } from '../../platform/errors.ts'
 import { chinaDate } from '../../platform/china-date.ts'
+import { trimmed } from '../../platform/fields.ts'
 import { isUuid } from '../../platform/ids.ts'
 import type { PiiCipher } from '../../platform/pii-crypto.ts'
 import { actorOf, type Principal, requirePermission } from '../../platform/principal.ts'
@@ -215,9 +216,6 @@ interface ValidMember {
   modelWorker: string | null
 }
 
-function trimmed(value: unknown): string {
-  return typeof value === 'string' ? value.trim() : ''
-}
 
 function fenOf(value: unknown): bigint | null {
   if (typeof value === 'bigint') return value >= 0n ? value : null

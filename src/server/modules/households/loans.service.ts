@@ -2,6 +2,7 @@ import type { Database, Kysely, Transaction } from '../../db/database.ts'
 import { chinaDate } from '../../platform/china-date.ts'
 import { parseCreditCode } from '../../platform/codes/credit-code.ts'
 import { AppError, type FieldError, notFound, text, type Text } from '../../platform/errors.ts'
+import { optionalText, requiredText, trimmed } from '../../platform/fields.ts'
 import { isUuid } from '../../platform/ids.ts'
 import { actorOf, type Principal, requirePermission } from '../../platform/principal.ts'
 import * as audit from '../audit/audit.service.ts'
@@ -53,8 +54,6 @@ const EARLIEST = '2000-01-01'
 const PROGRAMME_CODE = /^[A-Za-z0-9_.-]{1,64}$/
 
 const problems = {
-  empty: text('must not be empty', '不能为空'),
-  tooLong: (n: number) => text(`must be at most ${n} characters`, `不能超过${n}个字符`),
   principal: text('must be a positive whole number of fen, at most 500,000,000 (5,000,000 yuan)', '必须是正整数（单位：分），不超过 500000000（500 万元）'),
   rate: text(`must be a whole number of basis points from 0 to ${MAX_LOAN_RATE_BP}`, `必须是 0 到 ${MAX_LOAN_RATE_BP} 之间的整数（基点）`),
   subsidy: text('must be a whole number of basis points from 0 to 10000', '必须是 0 到 10000 之间的整数（基点）'),
@@ -80,23 +79,8 @@ const conflicts = {
   transition: (from: string, action: string) => text(`a record that is ${from} cannot be marked ${action}`, `状态为“${from}”的记录不能执行“${action}”`),
 }
 
-function trimmed(value: unknown): string {
-  return typeof value === 'string' ? value.trim() : ''
-}
 
-function requiredText(errors: FieldError[], field: string, value: unknown, max: number): string {
-  const v = trimmed(value)
-  if (!v) errors.push({ field, message: problems.empty })
-  else if (v.length > max) errors.push({ field, message: problems.tooLong(max) })
-  return v
-}
 
-function optionalText(errors: FieldError[], field: string, value: unknown, max: number): string | null {
-  const v = trimmed(value)
-  if (!v) return null
-  if (v.length > max) errors.push({ field, message: problems.tooLong(max) })
-  return v
-}
 
 function intIn(errors: FieldError[], field: string, value: unknown, min: number, max: number, message: Text): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
