@@ -13,6 +13,7 @@ import { sql } from 'kysely'
 import type { DatabaseHandle } from './db/engine.ts'
 import { pendingMigrations } from './db/migrator.ts'
 import { accessRoutes, loginRoutes } from './modules/access/access.routes.ts'
+import { applicationRoutes } from './modules/applications/applications.routes.ts'
 import { approvalRoutes } from './modules/approvals/approvals.routes.ts'
 import { auditRoutes } from './modules/audit/audit.routes.ts'
 import { dashboardRoutes } from './modules/dashboard/dashboard.routes.ts'
@@ -142,6 +143,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         await protectedApi.register(householdImportRoutes, { db, cipher: options.piiCipher, importsDir: options.importsDir ?? null })
         await protectedApi.register(standardRoutes, { db })
         await protectedApi.register(programmeRoutes, { db })
+        await protectedApi.register(applicationRoutes, { db, cipher: options.piiCipher })
         await protectedApi.register(reverificationRoutes, { db })
       })
     },

@@ -108,6 +108,10 @@ const declared: { [T in keyof Database]: Columns<Database[T]> } = {
     completed_on: true, certificate: true, placed_on: true, employer: true, employer_credit_code: true, status: true, created_by: true, created_at: true,
     updated_at: true, version: true,
   },
+  application: {
+    province_code: true, id: true, household_id: true, programme_id: true, programme_code: true, period: true, request: true, amount_fen: true,
+    eligibility: true, benefit: true, status: true, approval_id: true, created_by: true, created_at: true, updated_at: true, version: true,
+  },
 }
 
 describe('table types', () => {

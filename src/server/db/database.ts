@@ -1,3 +1,4 @@
+import type { ApplicationTable } from '../modules/applications/applications.tables.ts'
 import type { ApprovalActionTable, ApprovalPolicyTable, ApprovalTable } from '../modules/approvals/approvals.tables.ts'
 import type { AppUserTable, RoleTable, SessionTable, UserRoleTable } from '../modules/access/access.tables.ts'
 import type { AuditHeadTable, AuditLogTable } from '../modules/audit/audit.tables.ts'
@@ -51,6 +52,7 @@ export interface Database {
   household_loan: HouseholdLoanTable
   loan_repayment: LoanRepaymentTable
   household_training: HouseholdTrainingTable
+  application: ApplicationTable
 }
 
 export type { Kysely, Transaction } from 'kysely'

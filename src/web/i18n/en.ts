@@ -9,6 +9,7 @@ import * as importing from './areas/importing';
 import * as programmes from './areas/programmes';
 import * as loans from './areas/loans';
 import * as policies from './areas/policies';
+import * as applications from './areas/applications';
 
 /** English. Typed as `Messages`: a missing or extra key is a compile error. */
 const en: Messages = {
@@ -188,6 +189,7 @@ const en: Messages = {
   'hh.memberOther': 'Marital · school · insurance · model worker',
   'hh.membersCount': 'Members ({n})',
   'hh.tabPlan': 'Plan',
+  'hh.tabApplications': 'Applications',
   'hh.tabPairing': 'Pairing',
   'hh.tabVisits': 'Visits',
   'hh.tabTraining': 'Training',
@@ -502,6 +504,7 @@ const en: Messages = {
   ...programmes.en,
   ...loans.en,
   ...policies.en,
+  ...applications.en,
 };
 
 export default en;

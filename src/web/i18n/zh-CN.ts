@@ -8,6 +8,7 @@ import * as importing from './areas/importing';
 import * as programmes from './areas/programmes';
 import * as loans from './areas/loans';
 import * as policies from './areas/policies';
+import * as applications from './areas/applications';
 /**
  * Simplified Chinese — the reference dictionary. Its keys define `Messages`;
  * every other language must provide exactly these keys.
@@ -190,6 +191,7 @@ const zhCN = {
   'hh.memberOther': '婚姻 · 就学 · 医保 · 劳模',
   'hh.membersCount': '家庭成员（{n}）',
   'hh.tabPlan': '帮扶计划',
+  'hh.tabApplications': '帮扶申请',
   'hh.tabPairing': '一帮一结对',
   'hh.tabVisits': '走访记录',
   'hh.tabTraining': '技能培训',
@@ -504,6 +506,7 @@ const zhCN = {
   ...programmes.zh,
   ...loans.zh,
   ...policies.zh,
+  ...applications.zh,
 };
 
 export type Messages = typeof zhCN;

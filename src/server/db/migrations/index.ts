@@ -14,6 +14,7 @@ import * as householdHeadName from './2026-11-23-0012-household-head-name.ts'
 import * as standardApplied from './2026-11-23-0013-standard-applied.ts'
 import * as programmes from './2026-11-23-0014-programmes.ts'
 import * as loansTraining from './2026-11-23-0015-loans-training.ts'
+import * as applications from './2026-11-23-0016-applications.ts'
 
 /** Every migration, by name; names sort in the order they run. Append, never reorder or edit. */
 export const migrations: Record<string, Migration> = {
@@ -32,4 +33,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-23-0013-standard-applied': standardApplied,
   '2026-11-23-0014-programmes': programmes,
   '2026-11-23-0015-loans-training': loansTraining,
+  '2026-11-23-0016-applications': applications,
 }

@@ -14,6 +14,7 @@ import { formatDateTime } from '../../lib/format';
 import { fenToYuan } from '../../lib/money';
 import { useAsync } from '../../lib/useAsync';
 import { STATUS_COLORS, TYPE_COLORS, useCodeLabel } from './labels';
+import { ApplicationsPanel } from './panels/ApplicationsPanel';
 import { AttachmentsPanel } from './panels/AttachmentsPanel';
 import { HistoryPanel } from './panels/HistoryPanel';
 import { LifecyclePanel } from './panels/LifecyclePanel';
@@ -301,6 +302,7 @@ export default function HouseholdDetailPage() {
               ),
             },
             { key: 'plan', label: t('hh.tabPlan'), children: <PlanPanel householdId={h.id} status={h.status} onChanged={reload} /> },
+            { key: 'applications', label: t('hh.tabApplications'), children: <ApplicationsPanel householdId={h.id} status={h.status} /> },
             { key: 'pairing', label: t('hh.tabPairing'), children: <PairingPanel householdId={h.id} status={h.status} onChanged={reload} /> },
             { key: 'visits', label: t('hh.tabVisits'), children: <VisitsPanel householdId={h.id} status={h.status} onChanged={reload} /> },
             { key: 'training', label: t('hh.tabTraining'), children: <TrainingPanel householdId={h.id} status={h.status} onChanged={reload} /> },

@@ -9,9 +9,8 @@ import { useApiError } from '../../api/useApiError';
 import { useAuth } from '../../auth/AuthContext';
 import { PageHeader } from '../../components/PageHeader';
 import { type Translate, useI18n } from '../../i18n/context';
-import { useLabels } from '../../i18n/labels';
 import { KINDS, ProgrammeFormModal } from './ProgrammeFormModal';
-import { eligibilityInWords, formulaInWords, type Words, yuanText } from './words';
+import { eligibilityInWords, formulaInWords, useWords, yuanText } from './words';
 
 type Programme = ResponseOf<'/api/programmes', 'get'>['items'][number];
 
@@ -25,25 +24,6 @@ const KIND_COLORS: Record<string, string> = {
   skills_training: 'cyan',
   graduate_employment: 'geekblue',
 };
-
-function useWords(): Words {
-  const { t, has } = useI18n();
-  const labels = useLabels();
-  return useMemo<Words>(
-    () => ({
-      t,
-      code: (prefix, c) => {
-        if (prefix === 'group') return t('prog.group', { n: c });
-        if (prefix === 'health') return labels.health(String(c));
-        if (prefix === 'work') return labels.workStatus(String(c));
-        if (prefix === 'status') return has(`life.status.${c}`) ? t(`life.status.${c}` as never) : String(c);
-        const key = `${prefix}${c}`;
-        return has(key) ? t(key as never) : String(c);
-      },
-    }),
-    [t, has, labels],
-  );
-}
 
 function Posting({ p, t }: { p: Programme; t: Translate }) {
   return p.postingRequired ? <Tag color="volcano">{t('prog.postingDays', { days: p.postingDays })}</Tag> : <Typography.Text type="secondary">{t('prog.noPosting')}</Typography.Text>;

@@ -1,8 +1,11 @@
+import { useMemo } from 'react';
+import { useI18n } from '../../i18n/context';
+import { useLabels } from '../../i18n/labels';
 import type { ResponseOf } from '../../api/types';
 import type { Translate } from '../../i18n/context';
 
 type Programme = ResponseOf<'/api/programmes', 'get'>['items'][number];
-type Condition = Programme['eligibility']['allOf'][number];
+export type Condition = Programme['eligibility']['allOf'][number];
 
 const STAGES = ['preschool', 'primary', 'junior', 'senior', 'vocational', 'college', 'postgraduate'];
 
@@ -51,7 +54,7 @@ export function formulaInWords(p: Pick<Programme, 'formula' | 'frequency'>, { t 
   }
 }
 
-function conditionInWords(c: Condition, { t, code }: Words): string {
+export function conditionInWords(c: Condition, { t, code }: Words): string {
   if (c.kind === 'perCapitaBelowFen') return t('prog.c.perCapitaBelowFen', { amount: yuanText(c.value) });
   const prefix: Record<string, string> = {
     hardshipType: 'prog.type.',
@@ -71,3 +74,23 @@ export function eligibilityInWords(p: Pick<Programme, 'eligibility'>, words: Wor
   return p.eligibility.allOf.map((c) => conditionInWords(c, words));
 }
 
+
+/** The words of the current language: translations and code labels (statuses, stages, groups…). */
+export function useWords(): Words {
+  const { t, has } = useI18n();
+  const labels = useLabels();
+  return useMemo<Words>(
+    () => ({
+      t,
+      code: (prefix, c) => {
+        if (prefix === 'group') return t('prog.group', { n: c });
+        if (prefix === 'health') return labels.health(String(c));
+        if (prefix === 'work') return labels.workStatus(String(c));
+        if (prefix === 'status') return has(`life.status.${c}`) ? t(`life.status.${c}` as never) : String(c);
+        const key = `${prefix}${c}`;
+        return has(key) ? t(key as never) : String(c);
+      },
+    }),
+    [t, has, labels],
+  );
+}
