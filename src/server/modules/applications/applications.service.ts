@@ -1,4 +1,3 @@
-import { sql } from 'kysely'
 import type { Database, Kysely, Transaction } from '../../db/database.ts'
 import { chinaDate } from '../../platform/china-date.ts'
 import { decodeCursor, page } from '../../platform/cursor.ts'
@@ -6,7 +5,6 @@ import { AppError, type FieldError, isUniqueViolation, notFound, type Text, text
 import { isUuid } from '../../platform/ids.ts'
 import type { PiiCipher } from '../../platform/pii-crypto.ts'
 import { actorOf, type Principal, requirePermission } from '../../platform/principal.ts'
-import { inScope, nationalScope } from '../../platform/scope.ts'
 import { registerSubjectLabels } from '../approvals/approval-views.ts'
 import * as approvals from '../approvals/approvals.service.ts'
 import * as audit from '../audit/audit.service.ts'
@@ -25,6 +23,7 @@ import {
   periodOf,
   type ProgrammeFacts,
 } from '../programmes/rules.ts'
+import * as repo from './applications.repository.ts'
 import type { ApplicationStatus } from './applications.tables.ts'
 
 /**
@@ -161,22 +160,6 @@ export function factsOf(h: Household): ProgrammeFacts {
   }
 }
 
-/** The first instant of the China calendar year of `day` ('YYYY-MM-DD'). */
-const yearStart = (day: string) => `${day.slice(0, 4)}-01-01T00:00:00+08:00`
-
-async function grantedThisYear(db: Kysely<Database>, h: { provinceCode: string; id: string }, programmeId: string, today: string): Promise<bigint> {
-  const row = await db
-    .selectFrom('application')
-    .select(sql<string | null>`sum(amount_fen)::text`.as('total'))
-    .where('province_code', '=', h.provinceCode)
-    .where('household_id', '=', h.id)
-    .where('programme_id', '=', programmeId)
-    .where('status', 'in', counting)
-    .where(sql<boolean>`created_at >= ${yearStart(today)}::timestamptz`)
-    .executeTakeFirst()
-  return BigInt(row?.total ?? '0')
-}
-
 interface Computed {
   precheck: Precheck
   household: Household
@@ -193,7 +176,7 @@ async function compute(db: Kysely<Database>, p: Principal, cipher: PiiCipher, in
   const elig = checkEligibility(programme.eligibility, facts)
   const benefit = computeBenefit(programme.formula, facts, request)
   const today = chinaDate()
-  const granted = await grantedThisYear(db, { provinceCode: household.regionCode.slice(0, 2), id: household.id }, programme.id, today)
+  const granted = await repo.grantedThisYear(db, { provinceCode: household.regionCode.slice(0, 2), id: household.id }, programme.id, today, counting)
   const cap = applyCap(benefit.amountFen, granted, programme.capPerHouseholdYearFen)
   const allowed = cap.figures.remainingFen === null ? null : BigInt(cap.figures.remainingFen)
   return {
@@ -273,13 +256,7 @@ interface LockedHousehold {
 }
 
 async function lockHousehold(trx: Transaction<Database>, p: Principal, id: string): Promise<LockedHousehold> {
-  const r = await trx
-    .selectFrom('household as h')
-    .select(['h.province_code', 'h.id', 'h.region_code', 'h.episode'])
-    .where('h.id', '=', id)
-    .where(inScope(p.scope, { region: 'h.region_code' }))
-    .forUpdate()
-    .executeTakeFirst()
+  const r = await repo.lockHouseholdInScope(trx, p.scope, id)
   if (!r) throw notFound()
   return { provinceCode: r.province_code, id: r.id, regionCode: r.region_code, episode: r.episode }
 }
@@ -311,24 +288,20 @@ export async function apply(db: Kysely<Database>, p: Principal, cipher: PiiCiphe
       if (!pc.withinCap) throw new AppError('VALIDATION_FAILED', undefined, [{ field: 'amount', message: capText(pc) }])
       const benefit = [...pc.benefit, { step: 'cap', figures: { capFen: pc.cap.capFen?.toString() ?? null, grantedThisYearFen: pc.cap.grantedThisYearFen.toString(), allowedFen: pc.cap.allowedFen?.toString() ?? null } }]
       if (pc.interestSubsidyFen !== null) stored.interestSubsidyFen = pc.interestSubsidyFen.toString()
-      const row = await trx
-        .insertInto('application')
-        .values({
-          province_code: h.provinceCode,
-          household_id: h.id,
-          programme_id: programme.id,
-          programme_code: programme.code,
-          period: pc.period,
-          request: JSON.stringify(stored),
-          amount_fen: pc.amountFen,
-          eligibility: JSON.stringify(pc.eligibility),
-          benefit: JSON.stringify(benefit),
-          created_by: p.userId,
-        })
-        .returning('id')
-        .executeTakeFirstOrThrow()
+      const row = await repo.insertApplication(trx, {
+        province_code: h.provinceCode,
+        household_id: h.id,
+        programme_id: programme.id,
+        programme_code: programme.code,
+        period: pc.period,
+        request: JSON.stringify(stored),
+        amount_fen: pc.amountFen,
+        eligibility: JSON.stringify(pc.eligibility),
+        benefit: JSON.stringify(benefit),
+        created_by: p.userId,
+      })
       const approval = await approvals.submit(trx, p, { kind: APPLICATION_KIND, subjectId: row.id, regionCode: h.regionCode, opinion: input.opinion ?? null })
-      await trx.updateTable('application').set({ approval_id: approval.id }).where('province_code', '=', h.provinceCode).where('id', '=', row.id).execute()
+      await repo.setApprovalId(trx, h.provinceCode, row.id, approval.id)
       const after = { applicationId: row.id, programmeCode: programme.code, period: pc.period, amountFen: pc.amountFen.toString(), status: 'submitted' }
       await recordEvent(trx, p, { provinceCode: h.provinceCode, householdId: h.id, episode: h.episode, action: 'application.submit', after })
       await audit.record(trx, { actor: actorOf(p), action: 'application.submit', entityType: 'application', entityId: row.id, regionCode: h.regionCode, after: { ...after, householdId: h.id, approvalId: approval.id }, requestId: p.requestId })
@@ -341,39 +314,7 @@ export async function apply(db: Kysely<Database>, p: Principal, cipher: PiiCiphe
   return getApplication(db, p, id)
 }
 
-function baseQuery(db: Kysely<Database>) {
-  return db
-    .selectFrom('application as a')
-    .innerJoin('household as h', (j) => j.onRef('h.province_code', '=', 'a.province_code').onRef('h.id', '=', 'a.household_id'))
-    .innerJoin('programme as g', 'g.id', 'a.programme_id')
-    .select([
-      'a.province_code',
-      'a.id',
-      'a.household_id',
-      'h.file_no',
-      'h.head_name',
-      'h.region_code',
-      'a.programme_id',
-      'a.programme_code',
-      'g.name_zh',
-      'g.name_en',
-      'a.period',
-      'a.request',
-      'a.amount_fen',
-      'a.eligibility',
-      'a.benefit',
-      'a.status',
-      'a.approval_id',
-      'a.created_by',
-      'a.created_at',
-      'a.updated_at',
-      'a.version',
-    ])
-}
-
-type Row = Awaited<ReturnType<ReturnType<typeof baseQuery>['executeTakeFirstOrThrow']>>
-
-const toApplication = (r: Row): Application => ({
+const toApplication = (r: repo.ApplicationRow): Application => ({
   id: r.id,
   householdId: r.household_id,
   fileNo: r.file_no,
@@ -399,7 +340,7 @@ const toApplication = (r: Row): Application => ({
 export async function getApplication(db: Kysely<Database>, p: Principal, id: string): Promise<Application> {
   requirePermission(p, 'application.read')
   if (!isUuid(id)) throw notFound()
-  const r = await baseQuery(db).where('a.id', '=', id).where(inScope(p.scope, { region: 'h.region_code' })).executeTakeFirst()
+  const r = await repo.findInScope(db, p.scope, id)
   if (!r) throw notFound()
   return toApplication(r)
 }
@@ -417,18 +358,14 @@ export async function listApplications(db: Kysely<Database>, p: Principal, f: Ap
   requirePermission(p, 'application.read')
   const limit = Math.min(Math.max(f.limit ?? 50, 1), 200)
   const key = decodeCursor(f.cursor, ['instant', 'uuid'])
-  let q = baseQuery(db).where(inScope(p.scope, { region: 'h.region_code' }))
-  if (f.householdId !== undefined) {
-    if (!isUuid(f.householdId)) return { items: [], nextCursor: null }
-    q = q.where('a.household_id', '=', f.householdId)
-  }
-  if (f.programmeId !== undefined) {
-    if (!isUuid(f.programmeId)) return { items: [], nextCursor: null }
-    q = q.where('a.programme_id', '=', f.programmeId)
-  }
-  if (f.status !== undefined) q = q.where('a.status', '=', f.status as ApplicationStatus)
-  if (key) q = q.where(sql<boolean>`(a.created_at, a.id) < (${key[0]}::timestamptz, ${key[1]}::uuid)`)
-  const rows = await q.orderBy('a.created_at', 'desc').orderBy('a.id', 'desc').limit(limit + 1).execute()
+  if ((f.householdId !== undefined && !isUuid(f.householdId)) || (f.programmeId !== undefined && !isUuid(f.programmeId))) return { items: [], nextCursor: null }
+  const rows = await repo.listInScope(db, p.scope, {
+    householdId: f.householdId,
+    programmeId: f.programmeId,
+    status: f.status as ApplicationStatus | undefined,
+    before: key ? { createdAt: key[0]!, id: key[1]! } : undefined,
+    limit: limit + 1,
+  })
   const result = page(rows, limit, (r) => [r.created_at.toISOString(), r.id])
   return { items: result.items.map(toApplication), nextCursor: result.nextCursor }
 }
@@ -446,25 +383,13 @@ const transitionTo: Record<approvals.ApprovalEvent['action'], ApplicationStatus>
 async function onApprovalTransition(trx: Transaction<Database>, e: approvals.ApprovalEvent): Promise<void> {
   const p = e.actor
   // The approval service has checked the caller's scope on the approval, whose region is the household's.
-  const a = await trx
-    .selectFrom('application as a')
-    .innerJoin('household as h', (j) => j.onRef('h.province_code', '=', 'a.province_code').onRef('h.id', '=', 'a.household_id'))
-    .select(['a.province_code', 'a.id', 'a.household_id', 'a.status', 'a.version', 'a.programme_code', 'a.period', 'h.region_code', 'h.episode'])
-    .where('a.id', '=', e.approval.subjectId)
-    .where(inScope(nationalScope, { region: 'h.region_code' }))
-    .forUpdate(['a'])
-    .executeTakeFirst()
+  const a = await repo.lockForTransition(trx, e.approval.subjectId)
   if (!a) throw notFound()
   const intermediate = e.action === 'approve' && e.approval.status !== 'approved'
   const to: ApplicationStatus = intermediate ? a.status : transitionTo[e.action]
   const action = intermediate ? 'application.approve_step' : `application.${e.action}`
   if (!intermediate) {
-    await trx
-      .updateTable('application')
-      .set({ status: to, version: a.version + 1, updated_at: new Date() })
-      .where('province_code', '=', a.province_code)
-      .where('id', '=', a.id)
-      .execute()
+    await repo.setStatus(trx, a.province_code, a.id, to, a.version + 1)
   }
   const before = { applicationId: a.id, status: a.status }
   const after = { applicationId: a.id, programmeCode: a.programme_code, period: a.period, status: to, ...(intermediate ? { step: e.approval.currentStep - 1 } : {}) }
@@ -486,12 +411,6 @@ approvals.registerSubjectKind({ kind: APPLICATION_KIND, readPermission: 'applica
 registerSubjectLabels(APPLICATION_KIND, async (db, ids) => {
   const valid = ids.filter(isUuid)
   if (valid.length === 0) return new Map()
-  const rows = await db
-    .selectFrom('application as a')
-    .innerJoin('household as h', (j) => j.onRef('h.province_code', '=', 'a.province_code').onRef('h.id', '=', 'a.household_id'))
-    .innerJoin('programme as g', 'g.id', 'a.programme_id')
-    .select(['a.id', 'h.file_no', 'h.head_name', 'g.name_zh', 'a.period'])
-    .where('a.id', 'in', valid)
-    .execute()
+  const rows = await repo.labelRows(db, valid)
   return new Map(rows.map((r) => [r.id, `${r.file_no} ${r.head_name} · ${r.name_zh}（${r.period}）`]))
 })
