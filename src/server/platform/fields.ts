@@ -1,4 +1,4 @@
-import { type FieldError, text } from './errors.ts'
+import { AppError, type FieldError, text } from './errors.ts'
 
 /**
  * Free-text fields of a form, read the same way by every service: trimmed, required or optional,
@@ -29,4 +29,9 @@ export function optionalText(errors: FieldError[], field: string, value: unknown
   if (!v) return null
   if (v.length > max) errors.push({ field, message: textProblems.tooLong(max) })
   return v
+}
+
+/** Answers the whole form at once: 400 with every field problem collected, or nothing. */
+export function failOnErrors(errors: FieldError[]): void {
+  if (errors.length > 0) throw new AppError('VALIDATION_FAILED', undefined, errors)
 }

@@ -150,17 +150,6 @@ export async function setPairing(
     .execute()
 }
 
-/** Locks the household row for the rest of the transaction (pairing and visits change it). */
-export async function lockHousehold(trx: Transaction<Database>, provinceCode: string, householdId: string): Promise<{ status: string; episode: number } | undefined> {
-  return trx
-    .selectFrom('household')
-    .select(['status', 'episode'])
-    .where('province_code', '=', provinceCode)
-    .where('id', '=', householdId)
-    .forUpdate()
-    .executeTakeFirst()
-}
-
 export interface CoverageRow {
   org_id: string
   org_name: string | null

@@ -1,8 +1,8 @@
-import type { Database, Kysely, Transaction } from '../../db/database.ts'
+import type { Database, Kysely } from '../../db/database.ts'
 import { chinaDate } from '../../platform/china-date.ts'
 import { decodeCursor, page } from '../../platform/cursor.ts'
 import { AppError, type FieldError, invalid, notFound, text, type Text } from '../../platform/errors.ts'
-import { optionalText, requiredText, trimmed } from '../../platform/fields.ts'
+import { failOnErrors, optionalText, requiredText, trimmed } from '../../platform/fields.ts'
 import { isUuid } from '../../platform/ids.ts'
 import { actorOf, type Principal, requirePermission } from '../../platform/principal.ts'
 import { regionPrefixOf } from '../../platform/scope.ts'
@@ -11,7 +11,8 @@ import { findOrgInScope } from '../orgs/orgs.service.ts'
 import { findRegion } from '../regions/regions.service.ts'
 import * as repo from './care.repository.ts'
 import { batches, householdStatuses, isOneOf, onFileStatuses } from './codes.ts'
-import { findInScope, type HouseholdRecord } from './households.repository.ts'
+import type { HouseholdRecord } from './households.repository.ts'
+import { householdInScope, lockedState } from './household-access.ts'
 import { recordEvent } from './history.ts'
 import type { Batch, HouseholdStatus, MeasureStatus } from './households.tables.ts'
 import { addMonths, isIsoDate, overdueCutoff, VISIT_INTERVAL_MONTHS, visitOverdue } from './visits.ts'
@@ -61,28 +62,6 @@ const conflicts = {
   stale: text('someone changed this measure after you read it; reload and try again', '该措施已被他人修改，请刷新后重试'),
   pairingStatus: text('a helper can be named for a draft or a file on record, not while it awaits approval or after it ended', '只有草稿或在档家庭可以设置结对帮扶，待审核或已结束的档案不可以'),
   visitRemoved: text('the file was removed as not eligible; no visits can be added', '该档案已因不符合条件被取消，不能再登记走访'),
-}
-
-
-
-
-function fail(errors: FieldError[]): void {
-  if (errors.length > 0) throw new AppError('VALIDATION_FAILED', undefined, errors)
-}
-
-/** The household if the caller's scope covers it; a missing, foreign or malformed id answers alike. */
-async function householdInScope(db: Kysely<Database>, p: Principal, id: string): Promise<HouseholdRecord> {
-  if (!isUuid(id)) throw notFound()
-  const h = await findInScope(db, p.scope, id)
-  if (!h) throw notFound()
-  return h
-}
-
-/** Re-reads status and episode under a row lock, so a lifecycle change cannot slip in between check and write. */
-async function lockedState(trx: Transaction<Database>, h: HouseholdRecord): Promise<{ status: HouseholdStatus; episode: number }> {
-  const row = await repo.lockHousehold(trx, h.province_code, h.id)
-  if (!row) throw notFound()
-  return { status: row.status as HouseholdStatus, episode: row.episode }
 }
 
 function conflict(message: Text): AppError {
@@ -181,7 +160,7 @@ export async function addMeasure(db: Kysely<Database>, p: Principal, householdId
   if (!isOneOf(measureStatuses, status)) errors.push({ field: 'status', message: problems.measureStatus })
   const outcome = optionalText(errors, 'outcome', input.outcome, OUTCOME_MAX)
   if (status === 'done' && outcome === null) errors.push({ field: 'outcome', message: problems.outcomeForDone })
-  fail(errors)
+  failOnErrors(errors)
 
   const row = await db.transaction().execute(async (trx) => {
     const state = await lockedState(trx, h)
@@ -226,7 +205,7 @@ export async function updateMeasure(db: Kysely<Database>, p: Principal, househol
   // an absent outcome keeps the one on record; an empty one clears it
   const outcome = input.outcome === undefined ? existing.outcome : optionalText(errors, 'outcome', input.outcome, OUTCOME_MAX)
   if (input.status === 'done' && outcome === null) errors.push({ field: 'outcome', message: problems.outcomeForDone })
-  fail(errors)
+  failOnErrors(errors)
   const today = chinaDate()
 
   const row = await db.transaction().execute(async (trx) => {
@@ -299,7 +278,7 @@ export async function setPairing(db: Kysely<Database>, p: Principal, householdId
   const helperPerson = requiredText(errors, 'helperPerson', input.helperPerson, HELPER_PERSON_MAX)
   const pairedOn = input.pairedOn === undefined || input.pairedOn === null || input.pairedOn === '' ? today : input.pairedOn
   checkPastDate(errors, 'pairedOn', pairedOn, today)
-  fail(errors)
+  failOnErrors(errors)
 
   await db.transaction().execute(async (trx) => {
     const state = await lockedState(trx, h)
@@ -436,7 +415,7 @@ export async function addVisit(db: Kysely<Database>, p: Principal, householdId: 
   const visitor = requiredText(errors, 'visitor', input.visitor, VISITOR_MAX)
   const findings = requiredText(errors, 'findings', input.findings, FINDINGS_MAX)
   const followUp = optionalText(errors, 'followUp', input.followUp, FOLLOW_UP_MAX)
-  fail(errors)
+  failOnErrors(errors)
 
   const visit = await db.transaction().execute(async (trx) => {
     const state = await lockedState(trx, h)

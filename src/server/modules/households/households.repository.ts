@@ -190,3 +190,8 @@ export async function orgNames(db: Executor, ids: readonly string[]): Promise<Ma
   const rows = await db.selectFrom('org').select(['id', 'name']).where('id', 'in', [...ids]).execute()
   return new Map(rows.map((r) => [r.id, r.name]))
 }
+
+/** A household's status and episode, the row locked until the transaction ends. */
+export function lockState(trx: Transaction<Database>, provinceCode: string, id: string) {
+  return trx.selectFrom('household').select(['status', 'episode']).where('province_code', '=', provinceCode).where('id', '=', id).forUpdate().executeTakeFirst()
+}

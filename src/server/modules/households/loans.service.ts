@@ -1,13 +1,14 @@
-import type { Database, Kysely, Transaction } from '../../db/database.ts'
+import type { Database, Kysely } from '../../db/database.ts'
 import { chinaDate } from '../../platform/china-date.ts'
 import { parseCreditCode } from '../../platform/codes/credit-code.ts'
 import { AppError, type FieldError, notFound, text, type Text } from '../../platform/errors.ts'
-import { optionalText, requiredText, trimmed } from '../../platform/fields.ts'
+import { failOnErrors, optionalText, requiredText, trimmed } from '../../platform/fields.ts'
 import { isUuid } from '../../platform/ids.ts'
 import { actorOf, type Principal, requirePermission } from '../../platform/principal.ts'
 import * as audit from '../audit/audit.service.ts'
 import { isOneOf } from './codes.ts'
-import { findInScope, type HouseholdRecord } from './households.repository.ts'
+import type { HouseholdRecord } from './households.repository.ts'
+import { householdInScope, lockedState } from './household-access.ts'
 import { recordEvent } from './history.ts'
 import type { HouseholdStatus } from './households.tables.ts'
 import {
@@ -79,9 +80,6 @@ const conflicts = {
   transition: (from: string, action: string) => text(`a record that is ${from} cannot be marked ${action}`, `状态为“${from}”的记录不能执行“${action}”`),
 }
 
-
-
-
 function intIn(errors: FieldError[], field: string, value: unknown, min: number, max: number, message: Text): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
     errors.push({ field, message })
@@ -102,24 +100,6 @@ function programmeCodeOf(errors: FieldError[], value: unknown): string | null {
   if (!v) return null
   if (!PROGRAMME_CODE.test(v)) errors.push({ field: 'programmeCode', message: problems.programmeCode })
   return v
-}
-
-function fail(errors: FieldError[]): void {
-  if (errors.length > 0) throw new AppError('VALIDATION_FAILED', undefined, errors)
-}
-
-async function householdInScope(db: Kysely<Database>, p: Principal, id: string): Promise<HouseholdRecord> {
-  if (!isUuid(id)) throw notFound()
-  const h = await findInScope(db, p.scope, id)
-  if (!h) throw notFound()
-  return h
-}
-
-/** Re-reads status and episode under a row lock, so a lifecycle change cannot slip in between check and write. */
-async function lockedState(trx: Transaction<Database>, h: HouseholdRecord): Promise<{ status: HouseholdStatus; episode: number }> {
-  const row = await trx.selectFrom('household').select(['status', 'episode']).where('province_code', '=', h.province_code).where('id', '=', h.id).forUpdate().executeTakeFirst()
-  if (!row) throw notFound()
-  return { status: row.status as HouseholdStatus, episode: row.episode }
 }
 
 async function memberOf(db: Kysely<Database>, errors: FieldError[], h: HouseholdRecord, value: unknown, required: boolean): Promise<string | null> {
@@ -292,7 +272,7 @@ export async function addLoan(db: Kysely<Database>, p: Principal, householdId: s
   if (!isMonth(input.startMonth) || input.startMonth < '2000-01' || input.startMonth > lastMonth) errors.push({ field: 'startMonth', message: problems.month(lastMonth) })
   if (!isOneOf(loanMethods, input.method)) errors.push({ field: 'method', message: problems.method })
   const purpose = requiredText(errors, 'purpose', input.purpose, PURPOSE_MAX)
-  fail(errors)
+  failOnErrors(errors)
 
   const loanId = await db.transaction().execute(async (trx) => {
     const state = await lockedState(trx, h)
@@ -341,7 +321,7 @@ export async function addRepayment(db: Kysely<Database>, p: Principal, household
   const amountFen = parseFen(input.amountFen, MAX_PRINCIPAL_FEN * 2n)
   if (amountFen === null) errors.push({ field: 'amountFen', message: problems.amount })
   const note = optionalText(errors, 'note', input.note, NOTE_MAX)
-  fail(errors)
+  failOnErrors(errors)
 
   await db.transaction().execute(async (trx) => {
     const state = await lockedState(trx, h)
@@ -440,7 +420,7 @@ export async function addTraining(db: Kysely<Database>, p: Principal, householdI
   const course = requiredText(errors, 'course', input.course, COURSE_MAX)
   const provider = requiredText(errors, 'provider', input.provider, PROVIDER_MAX)
   const enrolledOn = pastDate(errors, 'enrolledOn', input.enrolledOn, today)
-  fail(errors)
+  failOnErrors(errors)
 
   const id = await db.transaction().execute(async (trx) => {
     const state = await lockedState(trx, h)
@@ -485,7 +465,7 @@ export async function updateTraining(db: Kysely<Database>, p: Principal, househo
   if (!Number.isSafeInteger(input.version) || input.version < 1) errors.push({ field: 'version', message: problems.version })
   if (!isOneOf(trainingActions, input.action)) {
     errors.push({ field: 'action', message: problems.action })
-    fail(errors)
+    failOnErrors(errors)
   }
   const action = input.action as TrainingAction
   let completedOn = existing.completed_on
@@ -506,7 +486,7 @@ export async function updateTraining(db: Kysely<Database>, p: Principal, househo
       else errors.push({ field: 'employerCreditCode', message: parsed.problem })
     }
   }
-  fail(errors)
+  failOnErrors(errors)
   const t = transitions[action]
   if (!t.from.includes(existing.status)) throw new AppError('CONFLICT', conflicts.transition(existing.status, action))
 
