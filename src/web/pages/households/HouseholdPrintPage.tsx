@@ -184,6 +184,21 @@ const CODE_KINDS = {
   type: 'type',
 } as const;
 
+/** A section of label / value pairs, two pairs a line (the form's usual layout). */
+function FieldTable({ children }: { children: ReactNode }) {
+  return (
+    <table>
+      <colgroup>
+        <col style={{ width: '17%' }} />
+        <col style={{ width: '33%' }} />
+        <col style={{ width: '17%' }} />
+        <col style={{ width: '33%' }} />
+      </colgroup>
+      <tbody>{children}</tbody>
+    </table>
+  );
+}
+
 export default function HouseholdPrintPage() {
   const { t, has, lang } = useI18n();
   const labels = useLabels();
@@ -314,70 +329,54 @@ export default function HouseholdPrintPage() {
         </div>
 
         <h2>{t('print.basics')}</h2>
-        <table>
-          <colgroup>
-            <col style={{ width: '17%' }} />
-            <col style={{ width: '33%' }} />
-            <col style={{ width: '17%' }} />
-            <col style={{ width: '33%' }} />
-          </colgroup>
-          <tbody>
-            {row([
-              [t('print.head'), head],
-              [t('print.status'), code('hhStatus', h.status) || labels.householdStatus(h.status)],
-            ])}
-            {row([
-              [t('print.region'), h.regionName],
-              [t('print.org'), h.orgName ?? ''],
-            ])}
-            {row([[t('print.address'), h.address, 3]])}
-            {row([
-              [t('print.hukou'), code('hukou', h.hukouType)],
-              [t('print.housing'), [code('housing', h.housingType), h.housingArea ? t('print.sqm', { n: h.housingArea }) : ''].filter(Boolean).join(zh ? '，' : ', ')],
-            ])}
-            {row([
-              [t('print.employer'), h.employerName ?? ''],
-              [t('print.creditCode'), <span className="jk-mono">{h.employerCreditCode ?? ''}</span>],
-            ])}
-            {row([
-              [t('print.insurance'), code('insurance', h.socialInsurance)],
-              [t('print.dibao'), yesNo(h.inDibao)],
-            ])}
-            {row([
-              [t('print.migrant'), yesNo(h.migrantWorker)],
-              [t('print.perCapita'), yuan(c?.perCapitaMonthlyFen)],
-            ])}
-            {row([
-              [t('print.yearlyIncome'), yuan(h.yearlyIncomeFen)],
-              [t('print.rigidSpending'), yuan(h.yearlyRigidSpendingFen)],
-            ])}
-            {row([
-              [t('print.hardshipSpending'), yuan(h.yearlyHardshipSpendingFen)],
-              ['', ''],
-            ])}
-          </tbody>
-        </table>
+        <FieldTable>
+          {row([
+            [t('print.head'), head],
+            [t('print.status'), code('hhStatus', h.status) || labels.householdStatus(h.status)],
+          ])}
+          {row([
+            [t('print.region'), h.regionName],
+            [t('print.org'), h.orgName ?? ''],
+          ])}
+          {row([[t('print.address'), h.address, 3]])}
+          {row([
+            [t('print.hukou'), code('hukou', h.hukouType)],
+            [t('print.housing'), [code('housing', h.housingType), h.housingArea ? t('print.sqm', { n: h.housingArea }) : ''].filter(Boolean).join(zh ? '，' : ', ')],
+          ])}
+          {row([
+            [t('print.employer'), h.employerName ?? ''],
+            [t('print.creditCode'), <span className="jk-mono">{h.employerCreditCode ?? ''}</span>],
+          ])}
+          {row([
+            [t('print.insurance'), code('insurance', h.socialInsurance)],
+            [t('print.dibao'), yesNo(h.inDibao)],
+          ])}
+          {row([
+            [t('print.migrant'), yesNo(h.migrantWorker)],
+            [t('print.perCapita'), yuan(c?.perCapitaMonthlyFen)],
+          ])}
+          {row([
+            [t('print.yearlyIncome'), yuan(h.yearlyIncomeFen)],
+            [t('print.rigidSpending'), yuan(h.yearlyRigidSpendingFen)],
+          ])}
+          {row([
+            [t('print.hardshipSpending'), yuan(h.yearlyHardshipSpendingFen)],
+            ['', ''],
+          ])}
+        </FieldTable>
 
         <h2>{t('print.classification')}</h2>
-        <table>
-          <colgroup>
-            <col style={{ width: '17%' }} />
-            <col style={{ width: '33%' }} />
-            <col style={{ width: '17%' }} />
-            <col style={{ width: '33%' }} />
-          </colgroup>
-          <tbody>
-            {row([
-              [t('print.hardshipType'), code('type', c?.hardshipType)],
-              [t('print.groups'), list((c?.targetGroups ?? []).map((n) => t('print.group', { n })))],
-            ])}
-            {row([
-              [t('print.primaryCause'), code('cause', h.primaryCause)],
-              [t('print.secondaryCauses'), list((h.secondaryCauses ?? []).map((x) => code('cause', x)))],
-            ])}
-            {row([[t('print.batches'), list((c?.batches ?? []).map((x) => code('batch', x))), 3]])}
-          </tbody>
-        </table>
+        <FieldTable>
+          {row([
+            [t('print.hardshipType'), code('type', c?.hardshipType)],
+            [t('print.groups'), list((c?.targetGroups ?? []).map((n) => t('print.group', { n })))],
+          ])}
+          {row([
+            [t('print.primaryCause'), code('cause', h.primaryCause)],
+            [t('print.secondaryCauses'), list((h.secondaryCauses ?? []).map((x) => code('cause', x)))],
+          ])}
+          {row([[t('print.batches'), list((c?.batches ?? []).map((x) => code('batch', x))), 3]])}
+        </FieldTable>
 
         <h2>{t('print.members')}</h2>
         <table>
@@ -446,31 +445,23 @@ export default function HouseholdPrintPage() {
           {!showHelper ? null : (
             <>
               <h2>{t('print.helper')}</h2>
-              <table>
-                <colgroup>
-                  <col style={{ width: '17%' }} />
-                  <col style={{ width: '33%' }} />
-                  <col style={{ width: '17%' }} />
-                  <col style={{ width: '33%' }} />
-                </colgroup>
-                <tbody>
-                  {helper ? (
-                    <>
-                      {row([
-                        [t('print.helperOrg'), helper.orgName ?? ''],
-                        [t('print.helperPerson'), helper.person ?? ''],
-                      ])}
-                      {row([[t('print.pairedOn'), helper.pairedOn ?? '', 3]])}
-                    </>
-                  ) : (
-                    <tr>
-                      <td colSpan={4} className="jk-c">
-                        {helper === undefined ? '…' : none}
-                      </td>
-                    </tr>
-                  )}
-                </tbody>
-              </table>
+              <FieldTable>
+                {helper ? (
+                  <>
+                    {row([
+                      [t('print.helperOrg'), helper.orgName ?? ''],
+                      [t('print.helperPerson'), helper.person ?? ''],
+                    ])}
+                    {row([[t('print.pairedOn'), helper.pairedOn ?? '', 3]])}
+                  </>
+                ) : (
+                  <tr>
+                    <td colSpan={4} className="jk-c">
+                      {helper === undefined ? '…' : none}
+                    </td>
+                  </tr>
+                )}
+              </FieldTable>
             </>
           )}
 
