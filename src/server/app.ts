@@ -29,6 +29,7 @@ import { jobRoutes } from './modules/jobs/jobs.routes.ts'
 import { orgRoutes } from './modules/orgs/orgs.routes.ts'
 import { regionRoutes } from './modules/regions/regions.routes.ts'
 import { standardRoutes } from './modules/standards/standards.routes.ts'
+import { postingRoutes, publicPostingRoutes } from './modules/postings/postings.routes.ts'
 import { programmeRoutes } from './modules/programmes/programmes.routes.ts'
 import { AppError } from './platform/errors.ts'
 import type { PiiCipher } from './platform/pii-crypto.ts'
@@ -46,6 +47,8 @@ export interface AppOptions {
   piiCipher: PiiCipher
   /** Sign-in attempts per address per minute (lower it in tests of the limiter). */
   loginRateLimit?: number
+  /** objections a source may lodge per minute on the public posting pages */
+  objectionRateLimit?: number
   /** Folder of household attachments (DATA_DIR/attachments); without it the attachment routes answer NOT_READY. */
   attachmentsDir?: string
   /** Where uploaded import files wait for validation and commit (DATA_DIR/imports); a temp folder when omitted. */
@@ -125,6 +128,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(
     async (api) => {
       await api.register(loginRoutes, { db, secureCookies, loginRateLimit: options.loginRateLimit ?? 10 })
+      await api.register(publicPostingRoutes, { db, objectionRateLimit: options.objectionRateLimit ?? 5 })
       await api.register(async (protectedApi) => {
         requireSession(protectedApi)
         await protectedApi.register(accessRoutes, { db, secureCookies })
@@ -145,6 +149,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         await protectedApi.register(programmeRoutes, { db })
         await protectedApi.register(applicationRoutes, { db, cipher: options.piiCipher })
         await protectedApi.register(reverificationRoutes, { db })
+        await protectedApi.register(postingRoutes, { db, cipher: options.piiCipher })
       })
     },
     { prefix: '/api' },

@@ -7,6 +7,7 @@ import { loadConfig } from './config.ts'
 import type { DatabaseHandle } from './db/engine.ts'
 import { DataDirLockedError } from './db/lock.ts'
 import { purgeExpiredSessions } from './modules/access/auth.service.ts'
+import { closeEndedPostings } from './modules/postings/postings.service.ts'
 import { applyStandardsNowInForce } from './modules/standards/standards.service.ts'
 import { createPiiCipher, loadOrCreatePiiKey } from './platform/pii-crypto.ts'
 
@@ -42,7 +43,13 @@ await app.listen({ port: config.port, host: config.host })
 const jobs = createJobRunner(database.db, { log, piiCipher, shareRatio: database.kind === 'pglite' ? 1 : 0, importsDir: path.join(config.dataDir, 'imports') })
 jobs.start()
 
-// Hourly upkeep: expired sessions go; standards that came into force re-classify their households.
+// Hourly upkeep: expired sessions go; standards that came into force re-classify their households;
+// postings whose period has ended close, and what they posted takes effect (one posting per transaction).
+const closePostings = () =>
+  closeEndedPostings(database.db)
+    .then((n) => n > 0 && log.info({ postings: n }, 'ended postings closed'))
+    .catch((err: unknown) => log.warn({ err }, 'closing ended postings failed'))
+void closePostings()
 const applyStandards = () =>
   applyStandardsNowInForce(database.db)
     .then((jobs) => jobs.length > 0 && log.info({ jobs: jobs.map((j) => j.id) }, 'standards now in force: re-classification queued'))
@@ -51,6 +58,7 @@ void applyStandards()
 const purge = setInterval(() => {
   purgeExpiredSessions(database.db).catch((err: unknown) => log.warn({ err }, 'session purge failed'))
   void applyStandards()
+  void closePostings()
 }, 60 * 60 * 1000)
 purge.unref()
 

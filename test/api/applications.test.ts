@@ -159,7 +159,7 @@ describe('/api/applications', () => {
     expect(rows).toHaveLength(1)
   })
 
-  it('goes through approval: the maker cannot approve their own; the checkers move it to approved', async () => {
+  it('goes through approval: the maker cannot approve their own; the checkers make it payable (temporary aid needs no posting)', async () => {
     const h = await household()
     const res = await applyFor(both, { householdId: h.id, programmeId: programmes.temporary_aid })
     expect(res.statusCode, res.body).toBe(201)
@@ -174,7 +174,9 @@ describe('/api/applications', () => {
     const a2 = await api.request(city, { method: 'POST', url: `/api/approvals/${approvalId}/decide`, payload: { decision: 'approve', version: a1.json().version } })
     expect(a2.statusCode, a2.body).toBe(200)
     const after = await api.request(both, { method: 'GET', url: `/api/applications/${res.json().id}` })
-    expect(after.json()).toMatchObject({ status: 'approved', version: 2 })
+    expect(after.json()).toMatchObject({ status: 'payable', version: 2 })
+    const owed = await api.database.db.selectFrom('entitlement').select(['amount_fen', 'status', 'period']).where('application_id', '=', res.json().id).execute()
+    expect(owed).toEqual([{ amount_fen: BigInt(after.json().amountFen), status: 'due', period: after.json().period }])
     // the inbox names the subject
     const detail = await api.request(city, { method: 'GET', url: `/api/approvals/${approvalId}` })
     expect(detail.json().subjectLabel).toContain('临时')

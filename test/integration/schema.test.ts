@@ -112,6 +112,22 @@ const declared: { [T in keyof Database]: Columns<Database[T]> } = {
     province_code: true, id: true, household_id: true, programme_id: true, programme_code: true, period: true, request: true, amount_fen: true,
     eligibility: true, benefit: true, status: true, approval_id: true, created_by: true, created_at: true, updated_at: true, version: true,
   },
+  posting: {
+    province_code: true, id: true, org_id: true, region_code: true, kind: true, title: true, starts_on: true, ends_on: true, status: true, item_count: true,
+    created_by: true, created_at: true, closed_at: true,
+  },
+  posting_item: {
+    province_code: true, id: true, posting_id: true, seq: true, subject_kind: true, subject_id: true, household_id: true, episode: true, region_code: true,
+    masked_name: true, masked_id: true, detail_zh: true, detail_en: true, amount_fen: true, status: true, resolved_by: true, resolved_at: true, resolution: true,
+  },
+  posting_objection: {
+    province_code: true, id: true, posting_id: true, item_id: true, content: true, source_ip: true, user_agent: true, created_at: true,
+    status: true, resolved_by: true, resolved_at: true, resolution: true,
+  },
+  entitlement: {
+    province_code: true, id: true, application_id: true, household_id: true, programme_id: true, period: true, region_code: true, amount_fen: true, status: true,
+    created_at: true,
+  },
 }
 
 describe('table types', () => {

@@ -30,11 +30,11 @@ export interface TestApi {
   close(): Promise<void>
 }
 
-export async function testApi(options: { loginRateLimit?: number } = {}): Promise<TestApi> {
+export async function testApi(options: { loginRateLimit?: number; objectionRateLimit?: number } = {}): Promise<TestApi> {
   const database = await testDatabase()
   const attachmentsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'jiekun-attachments-'))
   const importsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'jiekun-imports-'))
-  const app = await buildApp({ database, loginRateLimit: options.loginRateLimit ?? 10_000, piiCipher: testCipher, attachmentsDir, importsDir })
+  const app = await buildApp({ database, loginRateLimit: options.loginRateLimit ?? 10_000, objectionRateLimit: options.objectionRateLimit ?? 10_000, piiCipher: testCipher, attachmentsDir, importsDir })
   await app.ready()
   const api: TestApi = {
     app,

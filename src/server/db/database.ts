@@ -17,6 +17,7 @@ import type { ReverificationItemTable, ReverificationRunTable } from '../modules
 import type { HouseholdLoanTable, HouseholdTrainingTable, LoanRepaymentTable } from '../modules/households/loans.tables.ts'
 import type { HouseholdImportProblemTable, HouseholdImportTable } from '../modules/households/import/import.tables.ts'
 import type { JobTable } from '../modules/jobs/jobs.tables.ts'
+import type { EntitlementTable, PostingItemTable, PostingObjectionTable, PostingTable } from '../modules/postings/postings.tables.ts'
 import type { OrgTable } from '../modules/orgs/orgs.tables.ts'
 import type { ProgrammeTable } from '../modules/programmes/programmes.tables.ts'
 import type { RegionTable } from '../modules/regions/regions.tables.ts'
@@ -53,6 +54,10 @@ export interface Database {
   loan_repayment: LoanRepaymentTable
   household_training: HouseholdTrainingTable
   application: ApplicationTable
+  posting: PostingTable
+  posting_item: PostingItemTable
+  posting_objection: PostingObjectionTable
+  entitlement: EntitlementTable
 }
 
 export type { Kysely, Transaction } from 'kysely'

@@ -15,6 +15,7 @@ import * as standardApplied from './2026-11-23-0013-standard-applied.ts'
 import * as programmes from './2026-11-23-0014-programmes.ts'
 import * as loansTraining from './2026-11-23-0015-loans-training.ts'
 import * as applications from './2026-11-23-0016-applications.ts'
+import * as postings from './2026-11-23-0017-postings.ts'
 
 /** Every migration, by name; names sort in the order they run. Append, never reorder or edit. */
 export const migrations: Record<string, Migration> = {
@@ -34,4 +35,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-23-0014-programmes': programmes,
   '2026-11-23-0015-loans-training': loansTraining,
   '2026-11-23-0016-applications': applications,
+  '2026-11-23-0017-postings': postings,
 }

@@ -10,6 +10,7 @@ import * as approvals from '../approvals/approvals.service.ts'
 import * as audit from '../audit/audit.service.ts'
 import { recordEvent } from '../households/history.ts'
 import { getHousehold, type Household } from '../households/households.service.ts'
+import { payableWithoutPosting } from '../postings/postings.service.ts'
 import { getProgramme, type Programme } from '../programmes/programmes.service.ts'
 import {
   applyCap,
@@ -45,7 +46,7 @@ import type { ApplicationStatus } from './applications.tables.ts'
 export const APPLICATION_KIND = 'programme.application'
 const ACTIVE_UQ = 'application_active_uq'
 /** Statuses that count against the cap and the one-per-period rule. */
-const counting: ApplicationStatus[] = ['submitted', 'returned', 'approved']
+const counting: ApplicationStatus[] = ['submitted', 'returned', 'approved', 'posted', 'objected', 'payable']
 
 export interface ApplicationRequestInput {
   memberIds?: string[]
@@ -386,7 +387,9 @@ async function onApprovalTransition(trx: Transaction<Database>, e: approvals.App
   const a = await repo.lockForTransition(trx, e.approval.subjectId)
   if (!a) throw notFound()
   const intermediate = e.action === 'approve' && e.approval.status !== 'approved'
-  const to: ApplicationStatus = intermediate ? a.status : transitionTo[e.action]
+  let to: ApplicationStatus = intermediate ? a.status : transitionTo[e.action]
+  // Approved at the last step: payable at once when the programme needs no posting (issue 4 §4).
+  if (!intermediate && e.action === 'approve' && (await payableWithoutPosting(trx, a.id))) to = 'payable'
   const action = intermediate ? 'application.approve_step' : `application.${e.action}`
   if (!intermediate) {
     await repo.setStatus(trx, a.province_code, a.id, to, a.version + 1)

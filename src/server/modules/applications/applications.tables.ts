@@ -2,8 +2,9 @@ import type { ColumnType, Generated } from 'kysely'
 
 // Applications for a programme (migration 0016).
 
-export type ApplicationStatus = 'submitted' | 'returned' | 'approved' | 'rejected' | 'withdrawn'
-export const applicationStatuses = ['submitted', 'returned', 'approved', 'rejected', 'withdrawn'] as const satisfies readonly ApplicationStatus[]
+/** approved: waiting for a posting; posted: in its posting period; objected: back in review after an objection; payable: an entitlement for the payment cycle */
+export type ApplicationStatus = 'submitted' | 'returned' | 'approved' | 'posted' | 'objected' | 'payable' | 'rejected' | 'withdrawn'
+export const applicationStatuses = ['submitted', 'returned', 'approved', 'posted', 'objected', 'payable', 'rejected', 'withdrawn'] as const satisfies readonly ApplicationStatus[]
 
 export interface ApplicationTable {
   province_code: string
