@@ -15,7 +15,7 @@ export interface paths {
                     householdId?: string;
                     limit?: number;
                     programmeId?: string;
-                    status?: "submitted" | "returned" | "approved" | "rejected" | "withdrawn";
+                    status?: "submitted" | "returned" | "approved" | "posted" | "objected" | "payable" | "rejected" | "withdrawn";
                 };
                 header?: never;
                 path?: never;
@@ -65,7 +65,7 @@ export interface paths {
                                     [key: string]: unknown;
                                 };
                                 /** @enum {unknown} */
-                                status: "submitted" | "returned" | "approved" | "rejected" | "withdrawn";
+                                status: "submitted" | "returned" | "approved" | "posted" | "objected" | "payable" | "rejected" | "withdrawn";
                                 updatedAt: string;
                                 version: number;
                             }[];
@@ -255,7 +255,7 @@ export interface paths {
                                 [key: string]: unknown;
                             };
                             /** @enum {unknown} */
-                            status: "submitted" | "returned" | "approved" | "rejected" | "withdrawn";
+                            status: "submitted" | "returned" | "approved" | "posted" | "objected" | "payable" | "rejected" | "withdrawn";
                             updatedAt: string;
                             version: number;
                         };
@@ -440,7 +440,7 @@ export interface paths {
                                 [key: string]: unknown;
                             };
                             /** @enum {unknown} */
-                            status: "submitted" | "returned" | "approved" | "rejected" | "withdrawn";
+                            status: "submitted" | "returned" | "approved" | "posted" | "objected" | "payable" | "rejected" | "withdrawn";
                             updatedAt: string;
                             version: number;
                         };
@@ -12016,6 +12016,976 @@ export interface paths {
         };
         trace?: never;
     };
+    "/api/postings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Postings in the caller’s scope, newest first */
+        get: {
+            parameters: {
+                query?: {
+                    cursor?: string;
+                    limit?: number;
+                    /** @description only postings with an item under objection */
+                    objected?: boolean;
+                    status?: "open" | "closed";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                closedAt: string | null;
+                                createdAt: string;
+                                createdBy: string | null;
+                                createdByName: string | null;
+                                /** @description YYYY-MM-DD (China) */
+                                endsOn: string;
+                                id: string;
+                                itemCount: number;
+                                /**
+                                 * @description application: approved applications; household.entry: new files; household.exit: exits
+                                 * @enum {unknown}
+                                 */
+                                kind: "application" | "household.entry" | "household.exit";
+                                objectedCount: number;
+                                orgId: string;
+                                orgName: string;
+                                regionCode: string;
+                                /** @description YYYY-MM-DD (China) */
+                                startsOn: string;
+                                /** @enum {unknown} */
+                                status: "open" | "closed";
+                                title: string;
+                            }[];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Publish a posting: the chosen items, masked, from a start to an end (at least the longest posting days of its programmes) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        endsOn?: string;
+                        /**
+                         * @description application: approved applications; household.entry: new files; household.exit: exits
+                         * @enum {unknown}
+                         */
+                        kind: "application" | "household.entry" | "household.exit";
+                        startsOn?: string;
+                        subjectIds: string[];
+                        title: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            closedAt: string | null;
+                            createdAt: string;
+                            createdBy: string | null;
+                            createdByName: string | null;
+                            /** @description YYYY-MM-DD (China) */
+                            endsOn: string;
+                            id: string;
+                            itemCount: number;
+                            items: {
+                                amountFen: string | null;
+                                detailEn: string;
+                                detailZh: string;
+                                householdId: string;
+                                id: string;
+                                maskedId: string;
+                                maskedName: string;
+                                objections: {
+                                    content: string;
+                                    createdAt: string;
+                                    id: string;
+                                    resolution: string | null;
+                                    resolvedAt: string | null;
+                                    resolvedByName: string | null;
+                                    sourceIp: string;
+                                    /** @enum {unknown} */
+                                    status: "open" | "dismissed" | "upheld";
+                                    userAgent: string | null;
+                                }[];
+                                regionCode: string;
+                                regionName: string | null;
+                                resolution: string | null;
+                                resolvedAt: string | null;
+                                seq: number;
+                                /** @enum {unknown} */
+                                status: "posted" | "objected" | "effective" | "upheld";
+                                subjectId: string;
+                                /**
+                                 * @description application: approved applications; household.entry: new files; household.exit: exits
+                                 * @enum {unknown}
+                                 */
+                                subjectKind: "application" | "household.entry" | "household.exit";
+                            }[];
+                            /**
+                             * @description application: approved applications; household.entry: new files; household.exit: exits
+                             * @enum {unknown}
+                             */
+                            kind: "application" | "household.entry" | "household.exit";
+                            objectedCount: number;
+                            orgId: string;
+                            orgName: string;
+                            regionCode: string;
+                            /** @description YYYY-MM-DD (China) */
+                            startsOn: string;
+                            /** @enum {unknown} */
+                            status: "open" | "closed";
+                            title: string;
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/postings/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            closedAt: string | null;
+                            createdAt: string;
+                            createdBy: string | null;
+                            createdByName: string | null;
+                            /** @description YYYY-MM-DD (China) */
+                            endsOn: string;
+                            id: string;
+                            itemCount: number;
+                            items: {
+                                amountFen: string | null;
+                                detailEn: string;
+                                detailZh: string;
+                                householdId: string;
+                                id: string;
+                                maskedId: string;
+                                maskedName: string;
+                                objections: {
+                                    content: string;
+                                    createdAt: string;
+                                    id: string;
+                                    resolution: string | null;
+                                    resolvedAt: string | null;
+                                    resolvedByName: string | null;
+                                    sourceIp: string;
+                                    /** @enum {unknown} */
+                                    status: "open" | "dismissed" | "upheld";
+                                    userAgent: string | null;
+                                }[];
+                                regionCode: string;
+                                regionName: string | null;
+                                resolution: string | null;
+                                resolvedAt: string | null;
+                                seq: number;
+                                /** @enum {unknown} */
+                                status: "posted" | "objected" | "effective" | "upheld";
+                                subjectId: string;
+                                /**
+                                 * @description application: approved applications; household.entry: new files; household.exit: exits
+                                 * @enum {unknown}
+                                 */
+                                subjectKind: "application" | "household.entry" | "household.exit";
+                            }[];
+                            /**
+                             * @description application: approved applications; household.entry: new files; household.exit: exits
+                             * @enum {unknown}
+                             */
+                            kind: "application" | "household.entry" | "household.exit";
+                            objectedCount: number;
+                            orgId: string;
+                            orgName: string;
+                            regionCode: string;
+                            /** @description YYYY-MM-DD (China) */
+                            startsOn: string;
+                            /** @enum {unknown} */
+                            status: "open" | "closed";
+                            title: string;
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/postings/{id}/items/{itemId}/resolve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Decide the objections against an item: dismiss (posted again, or effective after the period) or uphold (an application is rejected) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    itemId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * @description dismiss: the objection is unfounded; uphold: it is founded
+                         * @enum {unknown}
+                         */
+                        decision: "dismiss" | "uphold";
+                        opinion: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            closedAt: string | null;
+                            createdAt: string;
+                            createdBy: string | null;
+                            createdByName: string | null;
+                            /** @description YYYY-MM-DD (China) */
+                            endsOn: string;
+                            id: string;
+                            itemCount: number;
+                            items: {
+                                amountFen: string | null;
+                                detailEn: string;
+                                detailZh: string;
+                                householdId: string;
+                                id: string;
+                                maskedId: string;
+                                maskedName: string;
+                                objections: {
+                                    content: string;
+                                    createdAt: string;
+                                    id: string;
+                                    resolution: string | null;
+                                    resolvedAt: string | null;
+                                    resolvedByName: string | null;
+                                    sourceIp: string;
+                                    /** @enum {unknown} */
+                                    status: "open" | "dismissed" | "upheld";
+                                    userAgent: string | null;
+                                }[];
+                                regionCode: string;
+                                regionName: string | null;
+                                resolution: string | null;
+                                resolvedAt: string | null;
+                                seq: number;
+                                /** @enum {unknown} */
+                                status: "posted" | "objected" | "effective" | "upheld";
+                                subjectId: string;
+                                /**
+                                 * @description application: approved applications; household.entry: new files; household.exit: exits
+                                 * @enum {unknown}
+                                 */
+                                subjectKind: "application" | "household.entry" | "household.exit";
+                            }[];
+                            /**
+                             * @description application: approved applications; household.entry: new files; household.exit: exits
+                             * @enum {unknown}
+                             */
+                            kind: "application" | "household.entry" | "household.exit";
+                            objectedCount: number;
+                            orgId: string;
+                            orgName: string;
+                            regionCode: string;
+                            /** @description YYYY-MM-DD (China) */
+                            startsOn: string;
+                            /** @enum {unknown} */
+                            status: "open" | "closed";
+                            title: string;
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/postings/candidates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What the caller’s organisation could post now, oldest first */
+        get: {
+            parameters: {
+                query: {
+                    /** @description application: approved applications; household.entry: new files; household.exit: exits */
+                    kind: "application" | "household.entry" | "household.exit";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                amountFen: string | null;
+                                detailEn: string;
+                                detailZh: string;
+                                fileNo: string;
+                                headName: string;
+                                postingDays: number;
+                                regionCode: string;
+                                subjectId: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/programmes": {
         parameters: {
             query?: never;
@@ -13151,6 +14121,513 @@ export interface paths {
                             regionPrefix: string;
                             updatedAt: string;
                             version: number;
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/public/postings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Postings in their period, by region (masked) */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description a province, city or county code (2, 4 or 6 digits) */
+                    region?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** @description YYYY-MM-DD (China) */
+                                endsOn: string;
+                                id: string;
+                                itemCount: number;
+                                /**
+                                 * @description application: approved applications; household.entry: new files; household.exit: exits
+                                 * @enum {unknown}
+                                 */
+                                kind: "application" | "household.entry" | "household.exit";
+                                orgName: string;
+                                regionCode: string;
+                                regionName: string | null;
+                                /** @description YYYY-MM-DD (China) */
+                                startsOn: string;
+                                title: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/public/postings/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One posting in its period with its items (masked) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description YYYY-MM-DD (China) */
+                            endsOn: string;
+                            id: string;
+                            itemCount: number;
+                            items: {
+                                amountFen: string | null;
+                                detailEn: string;
+                                detailZh: string;
+                                id: string;
+                                /** @description masked: 4101**********1234 */
+                                maskedId: string;
+                                /** @description masked: 张*三, 张* */
+                                maskedName: string;
+                                regionName: string | null;
+                                seq: number;
+                            }[];
+                            /**
+                             * @description application: approved applications; household.entry: new files; household.exit: exits
+                             * @enum {unknown}
+                             */
+                            kind: "application" | "household.entry" | "household.exit";
+                            orgName: string;
+                            regionCode: string;
+                            regionName: string | null;
+                            /** @description YYYY-MM-DD (China) */
+                            startsOn: string;
+                            title: string;
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/public/postings/{id}/items/{itemId}/objections": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Lodge an objection to an item during its posting period (5 to 500 characters; limited per source) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    itemId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        content: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            createdAt: string;
+                            id: string;
                         };
                     };
                 };
