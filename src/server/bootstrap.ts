@@ -6,6 +6,7 @@ import { ensureBuiltInRoles } from './modules/access/roles.service.ts'
 import type { PiiCipher } from './platform/pii-crypto.ts'
 import { isEmpty, seedDemo } from './seed/demo.ts'
 import { seedDemoHouseholds } from './seed/households.ts'
+import { seedDemoPostings } from './seed/postings.ts'
 
 /**
  * Opens the store, brings its schema up to date and adds reference data; seeds the
@@ -32,7 +33,10 @@ export async function prepareDatabase(
         const summary = await seedDemo(database.db, { password: config.demoPassword })
         log.info(summary, 'demo data seeded')
         // Household files need the key that seals ID numbers; the CLI seeds without them.
-        if (options.piiCipher) log.info(await seedDemoHouseholds(database.db, options.piiCipher), 'demo households seeded')
+        if (options.piiCipher) {
+          log.info(await seedDemoHouseholds(database.db, options.piiCipher), 'demo households seeded')
+          log.info(await seedDemoPostings(database.db, options.piiCipher), 'demo applications and postings seeded')
+        }
       }
     }
     return database

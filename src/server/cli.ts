@@ -18,6 +18,7 @@ import { readNewPassword } from './ops/read-password.ts'
 import { restoreFromFile } from './ops/restore.ts'
 import { textTable } from './ops/text-table.ts'
 import { seedDemoHouseholds } from './seed/households.ts'
+import { seedDemoPostings } from './seed/postings.ts'
 import { demoUsers, seedDemo } from './seed/demo.ts'
 
 /**
@@ -185,6 +186,8 @@ program
         const key = loadOrCreatePiiKey({ env: process.env, dataDir: config.dataDir, production: config.production, databaseUrl: config.databaseUrl })
         const households = await seedDemoHouseholds(store.db, createPiiCipher(key.key), { provinceCode: opts.province })
         say(`seeded ${households.households} household files with ${households.members} members, local standards and the province's one-step approval policy`)
+        const postings = await seedDemoPostings(store.db, createPiiCipher(key.key))
+        say(`seeded ${postings.applications} approved 金秋助学 applications and ${postings.postings} public postings`)
         say(`demo users: ${demoUsers.map((u) => u.username).join(', ')}`)
         say(
           process.env.JIEKUN_DEMO_PASSWORD

@@ -213,4 +213,19 @@ describe('/api/postings', () => {
     expect(bodies.length).toBeGreaterThan(2)
     for (const body of bodies) for (const value of personal) expect(body.includes(value), value).toBe(false)
   })
+
+  it('records an objection to a new file on its history; dismissed, the entry takes effect at the end of the period', async () => {
+    const h = await household()
+    const posting = (await api.request(county, { method: 'POST', url: '/api/postings', payload: { kind: 'household.entry', title: '建档公示', subjectIds: [h.id] } })).json()
+    const item = posting.items[0]
+    expect((await object(posting.id, item.id, '该户有经营性收入，不属于困难职工。', '192.0.2.99')).statusCode).toBe(201)
+    const dismissed = await api.request(county, { method: 'POST', url: `/api/postings/${posting.id}/items/${item.id}/resolve`, payload: { decision: 'dismiss', opinion: '经核实无经营性收入。' } })
+    expect(dismissed.statusCode, dismissed.body).toBe(200)
+    expect(dismissed.json().items[0].status).toBe('posted')
+    const after = new Date(Date.parse(`${posting.endsOn}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10)
+    await closeEndedPostings(api.database.db, after)
+    const history = await api.database.db.selectFrom('household_event').select('action').where('household_id', '=', h.id).orderBy('at').execute()
+    expect(history.map((e) => e.action).slice(-4)).toEqual(['household.post', 'household.objection', 'household.objection_dismissed', 'household.posting_effective'])
+    expect((await api.request(county, { method: 'GET', url: `/api/postings/${posting.id}` })).json().items[0].status).toBe('effective')
+  })
 })

@@ -19,6 +19,7 @@ export const demoUsers = [
   { username: 'province_admin', displayName: '省总工会管理员', roles: ['admin'], org: 'province-union' },
   { username: 'case_worker', displayName: '王帮扶（中原区）', roles: ['case_worker'], org: 'county-union:1' },
   { username: 'case_worker2', displayName: '李帮扶（二七区）', roles: ['case_worker'], org: 'county-union:2' },
+  { username: 'county_approver', displayName: '陈审核（中原区）', roles: ['approver'], org: 'county-union:1' },
   { username: 'approver', displayName: '赵审核（郑州市）', roles: ['approver'], org: 'city-union:1' },
   { username: 'fund_manager', displayName: '钱财务（省总工会）', roles: ['fund_manager'], org: 'province-union' },
   { username: 'centre_operator', displayName: '孙经办（再就业服务中心）', roles: ['centre_operator'], org: 'reemployment-centre:1' },

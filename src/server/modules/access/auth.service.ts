@@ -95,6 +95,16 @@ function principalOf(user: repo.UserRecord, permissions: string[], requestId: st
   }
 }
 
+/**
+ * The principal of a user by name, without a session: for the demo seed, which files and decides
+ * as the demo users so that their work reads as theirs in histories and the audit log.
+ */
+export async function principalOfUsername(db: Kysely<Database>, username: string, requestId: string | null): Promise<UserPrincipal> {
+  const user = await repo.findUserByUsername(db, username)
+  if (!user) throw new Error(`no user ${username}`)
+  return principalOf(user, await repo.permissionsOfRoles(db, user.roles), requestId)
+}
+
 export interface ResolvedSession {
   principal: UserPrincipal
   csrfToken: string

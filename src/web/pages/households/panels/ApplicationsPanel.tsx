@@ -17,7 +17,16 @@ type Application = ApplicationList['items'][number];
 type Precheck = ResponseOf<'/api/applications/precheck', 'post'>;
 type Status = Application['status'];
 
-const STATUS_COLORS: Record<Status, string> = { submitted: 'processing', returned: 'warning', approved: 'success', rejected: 'error', withdrawn: 'default' };
+const STATUS_COLORS: Record<Status, string> = {
+  submitted: 'processing',
+  returned: 'warning',
+  approved: 'cyan',
+  posted: 'blue',
+  objected: 'orange',
+  payable: 'success',
+  rejected: 'error',
+  withdrawn: 'default',
+};
 const ON_FILE = ['verified', 'reverifying'];
 
 /**
