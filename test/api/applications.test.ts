@@ -149,6 +149,27 @@ describe('/api/applications', () => {
     expect(res.json().error.details[0].message).toContain('6000' + '00 fen')
   })
 
+  it('cites the household’s own attachments as evidence and refuses another household’s', async () => {
+    const h = await household()
+    const other = await household()
+    const scan = async (householdId: string, fileName: string) =>
+      (
+        await api.database.db
+          .insertInto('household_attachment')
+          .values({ province_code: '41', household_id: householdId, file_name: fileName, content_type: 'application/pdf', size_bytes: 10n, sha256: '0'.repeat(64), storage_key: randomUUID(), uploaded_by: null, description: null })
+          .returning('id')
+          .executeTakeFirstOrThrow()
+      ).id
+    const own = await scan(h.id, '诊断证明.pdf')
+    const theirs = await scan(other.id, '别家的证明.pdf')
+    const refused = await applyFor(worker, { householdId: h.id, programmeId: programmes.temporary_aid, request: { evidence: [own, theirs] } })
+    expect(refused.statusCode).toBe(400)
+    expect(refused.json().error.details).toEqual([{ field: 'request.evidence', message: 'must be attachments of this household (upload them on the file’s attachments tab)' }])
+    const ok = await applyFor(worker, { householdId: h.id, programmeId: programmes.temporary_aid, request: { evidence: [own] } })
+    expect(ok.statusCode, ok.body).toBe(201)
+    expect(ok.json().request.evidence).toEqual([{ id: own, fileName: '诊断证明.pdf' }])
+  })
+
   it('lets exactly one of ten concurrent applications through', async () => {
     const h = await household()
     const results = await Promise.all(Array.from({ length: 10 }, () => applyFor(worker, { householdId: h.id, programmeId: programmes.temporary_aid })))

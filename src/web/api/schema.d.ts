@@ -203,6 +203,8 @@ export interface paths {
                         opinion?: string | null;
                         programmeId: string;
                         request?: {
+                            /** @description evidence: ids of the household’s attachments (scans) supporting this application */
+                            evidence?: string[];
                             /** @description bySchoolStage: only these members (default: every student) */
                             memberIds?: string[];
                             /** @description shareOfCost: the out-of-pocket cost, whole fen */
@@ -591,6 +593,8 @@ export interface paths {
                         householdId: string;
                         programmeId: string;
                         request?: {
+                            /** @description evidence: ids of the household’s attachments (scans) supporting this application */
+                            evidence?: string[];
                             /** @description bySchoolStage: only these members (default: every student) */
                             memberIds?: string[];
                             /** @description shareOfCost: the out-of-pocket cost, whole fen */

@@ -35,6 +35,18 @@ export function lockHouseholdInScope(trx: Transaction<Database>, scope: DataScop
     .executeTakeFirst()
 }
 
+/** The household's attachments among `ids`: what an application may cite as evidence. */
+export function attachmentsOf(trx: Transaction<Database>, provinceCode: string, householdId: string, ids: readonly string[]) {
+  return trx
+    .selectFrom('household_attachment')
+    .select(['id', 'file_name'])
+    .where('province_code', '=', provinceCode)
+    .where('household_id', '=', householdId)
+    .where('id', 'in', [...ids])
+    .orderBy('created_at')
+    .execute()
+}
+
 export function insertApplication(trx: Transaction<Database>, values: Insertable<ApplicationTable>) {
   return trx.insertInto('application').values(values).returning('id').executeTakeFirstOrThrow()
 }

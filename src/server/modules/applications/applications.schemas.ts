@@ -13,6 +13,7 @@ export const ApplicationRequest = Type.Object(
     memberIds: Type.Optional(Type.Array(Id, { maxItems: 50, description: 'bySchoolStage: only these members (default: every student)' })),
     outOfPocketFen: Type.Optional(Type.String({ maxLength: 20, description: 'shareOfCost: the out-of-pocket cost, whole fen' })),
     requestedFen: Type.Optional(Type.String({ maxLength: 20, description: 'loan: the principal asked for, whole fen' })),
+    evidence: Type.Optional(Type.Array(Id, { maxItems: 20, description: 'evidence: ids of the household’s attachments (scans) supporting this application' })),
   },
   { additionalProperties: false },
 )

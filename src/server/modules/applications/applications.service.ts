@@ -54,6 +54,8 @@ export interface ApplicationRequestInput {
   outOfPocketFen?: string
   /** loan: the principal asked for, a decimal string of fen */
   requestedFen?: string
+  /** evidence: ids of the household's attachments (scans) that support the application */
+  evidence?: string[]
 }
 
 export interface ApplyInput {
@@ -117,6 +119,7 @@ const problems = {
   nothing: text('the formula gives nothing for this household and request', '按本项目公式，本户本次申请金额为 0'),
   inactive: text('the programme no longer takes applications', '该项目已停止受理申请'),
   duplicate: text('there is already an active application for this programme and period', '本户本期已有该项目的有效申请'),
+  evidence: text('must be attachments of this household (upload them on the file’s attachments tab)', '须为本户档案的附件（请先在档案的“附件”页上传）'),
 }
 
 /** The request as the rules read it; names each bad field under 'request.'. */
@@ -287,6 +290,12 @@ export async function apply(db: Kysely<Database>, p: Principal, cipher: PiiCiphe
       }
       if (pc.amountFen <= 0n) throw new AppError('VALIDATION_FAILED', undefined, [{ field: 'amount', message: problems.nothing }])
       if (!pc.withinCap) throw new AppError('VALIDATION_FAILED', undefined, [{ field: 'amount', message: capText(pc) }])
+      const evidenceIds = [...new Set(input.request?.evidence ?? [])]
+      if (evidenceIds.length > 0) {
+        const found = evidenceIds.every(isUuid) ? await repo.attachmentsOf(trx, h.provinceCode, h.id, evidenceIds) : []
+        if (found.length !== evidenceIds.length) throw new AppError('VALIDATION_FAILED', undefined, [{ field: 'request.evidence', message: problems.evidence }])
+        stored.evidence = found.map((f) => ({ id: f.id, fileName: f.file_name }))
+      }
       const benefit = [...pc.benefit, { step: 'cap', figures: { capFen: pc.cap.capFen?.toString() ?? null, grantedThisYearFen: pc.cap.grantedThisYearFen.toString(), allowedFen: pc.cap.allowedFen?.toString() ?? null } }]
       if (pc.interestSubsidyFen !== null) stored.interestSubsidyFen = pc.interestSubsidyFen.toString()
       const row = await repo.insertApplication(trx, {

@@ -302,7 +302,7 @@ export default function HouseholdDetailPage() {
               ),
             },
             { key: 'plan', label: t('hh.tabPlan'), children: <PlanPanel householdId={h.id} status={h.status} onChanged={reload} /> },
-            { key: 'applications', label: t('hh.tabApplications'), children: <ApplicationsPanel householdId={h.id} status={h.status} /> },
+            { key: 'applications', label: t('hh.tabApplications'), children: <ApplicationsPanel householdId={h.id} status={h.status} members={h.members} /> },
             { key: 'pairing', label: t('hh.tabPairing'), children: <PairingPanel householdId={h.id} status={h.status} onChanged={reload} /> },
             { key: 'visits', label: t('hh.tabVisits'), children: <VisitsPanel householdId={h.id} status={h.status} onChanged={reload} /> },
             { key: 'training', label: t('hh.tabTraining'), children: <TrainingPanel householdId={h.id} status={h.status} onChanged={reload} /> },

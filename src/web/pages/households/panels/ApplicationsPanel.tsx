@@ -17,6 +17,14 @@ type Application = ApplicationList['items'][number];
 type Precheck = ResponseOf<'/api/applications/precheck', 'post'>;
 type Status = Application['status'];
 
+/** The members the panel can choose among: for 金秋助学, the students. */
+export interface ApplicantMember {
+  id: string;
+  name: string;
+  schoolStage?: string | null;
+}
+const STUDENT_STAGES = ['senior', 'vocational', 'college'];
+
 const STATUS_COLORS: Record<Status, string> = {
   submitted: 'processing',
   returned: 'warning',
@@ -34,7 +42,7 @@ const ON_FILE = ['verified', 'reverifying'];
  * choose a programme, pre-check it (each condition with its figures, the amount and the cap),
  * then submit it for approval. The server recomputes everything; the page only shows it.
  */
-export function ApplicationsPanel({ householdId, status }: { householdId: string; status: string }) {
+export function ApplicationsPanel({ householdId, status, members = [] }: { householdId: string; status: string; members?: ApplicantMember[] }) {
   const { t, lang, has } = useI18n();
   const { message } = App.useApp();
   const { can } = useAuth();
@@ -43,22 +51,32 @@ export function ApplicationsPanel({ householdId, status }: { householdId: string
   const [programmeId, setProgrammeId] = useState<string | undefined>();
   const [amountYuan, setAmountYuan] = useState('');
   const [check, setCheck] = useState<Precheck | null>(null);
+  const [memberIds, setMemberIds] = useState<string[]>([]);
+  const [evidence, setEvidence] = useState<string[]>([]);
   const [busy, setBusy] = useState(false);
 
   const load = useCallback(() => unwrap(api.GET('/api/applications', { params: { query: { householdId, limit: 200 } } })), [householdId]);
   const { data, error, loading, reload } = useAsync(load, [load]);
   const loadProgrammes = useCallback(() => (open ? unwrap(api.GET('/api/programmes', {})).then((r) => r.items) : Promise.resolve([])), [open]);
   const programmes = useAsync(loadProgrammes, [loadProgrammes]);
+  const loadScans = useCallback(
+    () => (open ? unwrap(api.GET('/api/households/{id}/attachments', { params: { path: { id: householdId } } })).then((r) => r.items) : Promise.resolve([])),
+    [open, householdId],
+  );
+  const scans = useAsync(loadScans, [loadScans]);
+  const students = members.filter((m) => m.schoolStage && STUDENT_STAGES.includes(m.schoolStage));
   const programme = programmes.data?.find((p) => p.id === programmeId);
   const needs = programme?.formula && typeof programme.formula === 'object' ? (programme.formula as { kind: string }).kind : null;
 
   const canApply = can('application.write') && ON_FILE.includes(status);
 
-  const request = (): { outOfPocketFen?: string; requestedFen?: string } | null => {
-    if (needs !== 'shareOfCost' && needs !== 'loan') return {};
+  const request = (): { outOfPocketFen?: string; requestedFen?: string; memberIds?: string[]; evidence?: string[] } | null => {
+    const cited = evidence.length > 0 ? { evidence } : {};
+    if (needs === 'bySchoolStage') return memberIds.length > 0 ? { memberIds, ...cited } : cited;
+    if (needs !== 'shareOfCost' && needs !== 'loan') return cited;
     const fen = YUAN_PATTERN.test(amountYuan.trim()) ? yuanToFen(amountYuan) : null;
     if (fen === null) return null;
-    return needs === 'shareOfCost' ? { outOfPocketFen: fen } : { requestedFen: fen };
+    return needs === 'shareOfCost' ? { outOfPocketFen: fen, ...cited } : { requestedFen: fen, ...cited };
   };
 
   const runCheck = async () => {
@@ -125,7 +143,16 @@ export function ApplicationsPanel({ householdId, status }: { householdId: string
       { title: t('apply.programme'), key: 'programme', render: (_: unknown, a) => (lang === 'en' ? a.programmeNameEn : a.programmeNameZh) },
       { title: t('apply.period'), dataIndex: 'period', width: 120 },
       { title: t('apply.amount'), dataIndex: 'amountFen', width: 130, align: 'right', render: (v: string) => fenToYuan(v) },
-      { title: t('apply.status'), dataIndex: 'status', width: 110, render: (s: Status) => <Tag color={STATUS_COLORS[s]}>{t(`apply.s.${s}`)}</Tag> },
+      {
+        title: t('apply.evidence'),
+        key: 'evidence',
+        width: 110,
+        render: (_: unknown, a) => {
+          const cited = (a.request as { evidence?: { fileName: string }[] }).evidence ?? [];
+          return cited.length === 0 ? '—' : <Typography.Text title={cited.map((e) => e.fileName).join('\n')}>{t('apply.evidenceCount', { n: cited.length })}</Typography.Text>;
+        },
+      },
+      { title: t('apply.status'), dataIndex: 'status', width: 130, render: (s: Status) => <Tag color={STATUS_COLORS[s]} data-testid="application-status">{t(`apply.s.${s}`)}</Tag> },
       { title: t('apply.createdAt'), dataIndex: 'createdAt', width: 120, render: (v: string) => v.slice(0, 10) },
     ],
     [t, lang],
@@ -146,8 +173,11 @@ export function ApplicationsPanel({ householdId, status }: { householdId: string
               setProgrammeId(undefined);
               setAmountYuan('');
               setCheck(null);
+              setMemberIds([]);
+              setEvidence([]);
               setOpen(true);
             }}
+            data-testid="application-new"
           >
             {t('apply.new')}
           </Button>
@@ -163,6 +193,7 @@ export function ApplicationsPanel({ householdId, status }: { householdId: string
         columns={columns}
         dataSource={data?.items ?? []}
         pagination={false}
+        data-testid="applications-table"
         locale={{ emptyText: <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('apply.empty')} /> }}
       />
       <Modal
@@ -171,10 +202,10 @@ export function ApplicationsPanel({ householdId, status }: { householdId: string
         onCancel={() => setOpen(false)}
         width={640}
         footer={[
-          <Button key="check" onClick={runCheck} loading={busy} disabled={!programmeId}>
+          <Button key="check" onClick={runCheck} loading={busy} disabled={!programmeId} data-testid="application-check">
             {t('apply.check')}
           </Button>,
-          <Button key="submit" type="primary" onClick={submit} loading={busy} disabled={blocked}>
+          <Button key="submit" type="primary" onClick={submit} loading={busy} disabled={blocked} data-testid="application-submit">
             {t('apply.submit')}
           </Button>,
         ]}
@@ -188,6 +219,7 @@ export function ApplicationsPanel({ householdId, status }: { householdId: string
                 setProgrammeId(v);
                 setCheck(null);
               }}
+              data-testid="application-programme"
               options={(programmes.data ?? []).filter((p) => p.active).map((p) => ({ value: p.id, label: lang === 'en' ? p.nameEn : p.nameZh }))}
             />
           </Form.Item>
@@ -203,6 +235,31 @@ export function ApplicationsPanel({ householdId, status }: { householdId: string
               />
             </Form.Item>
           ) : null}
+          {needs === 'bySchoolStage' && students.length > 0 ? (
+            <Form.Item label={t('apply.students')} extra={t('apply.studentsHint')}>
+              <Select
+                mode="multiple"
+                value={memberIds}
+                onChange={(v: string[]) => {
+                  setMemberIds(v);
+                  setCheck(null);
+                }}
+                options={students.map((m) => ({ value: m.id, label: `${m.name}（${words.code('prog.stage.', String(m.schoolStage))}）` }))}
+                data-testid="application-members"
+              />
+            </Form.Item>
+          ) : null}
+          <Form.Item label={t('apply.evidence')} extra={t('apply.evidenceHint')}>
+            <Select
+              mode="multiple"
+              value={evidence}
+              loading={scans.loading}
+              onChange={(v: string[]) => setEvidence(v)}
+              options={(scans.data ?? []).map((a) => ({ value: a.id, label: a.description ? `${a.fileName}（${a.description}）` : a.fileName }))}
+              notFoundContent={t('apply.evidenceNone')}
+              data-testid="application-evidence"
+            />
+          </Form.Item>
         </Form>
         {check ? (
           <Flex vertical gap={8}>
