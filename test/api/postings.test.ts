@@ -138,6 +138,11 @@ describe('/api/postings', () => {
     const ok = await object(posting.id, item.id, '该户子女已工作，不在读，请核实。')
     expect(ok.statusCode, ok.body).toBe(201)
     expect(await status(a.id)).toBe('objected')
+    // the reviewer's workbench counts it; the case worker, who cannot decide it, sees none; nor does another county
+    const summary = async (who: Session) => (await api.request(who, { method: 'GET', url: '/api/dashboard/summary' })).json().households.objectionsWaiting
+    expect(await summary(county)).toBe(1)
+    expect(await summary(worker)).toBe(0)
+    expect(await summary(other)).toBe(0)
     // the same source may not flood one item
     await object(posting.id, item.id, '补充：已于今年七月毕业。')
     await object(posting.id, item.id, '再次补充：在郑州某公司上班。')

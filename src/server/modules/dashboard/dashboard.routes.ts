@@ -4,6 +4,7 @@ import type { Database, Kysely } from '../../db/database.ts'
 import { errorResponses } from '../../platform/http-schemas.ts'
 import { principal } from '../../platform/http.ts'
 import { listPendingFor } from '../approvals/approvals.service.ts'
+import { countObjectionsWaiting } from '../postings/postings.service.ts'
 import { countEntries } from '../audit/audit.service.ts'
 import { householdWorkload } from '../households/care.service.ts'
 import { countOrgs } from '../orgs/orgs.service.ts'
@@ -24,6 +25,7 @@ const Summary = Type.Object({
         unpaired: Type.Integer({ description: 'on file without a helper (一帮一 gap)' }),
         overdueVisits: Type.Integer({ description: 'on file and not visited for six months' }),
         pendingApprovals: Type.Integer({ description: 'approvals waiting for the caller (counted up to 100)' }),
+        objectionsWaiting: Type.Integer({ description: 'posted items under objection the caller could decide' }),
       }),
       Type.Null(),
     ],
@@ -42,7 +44,11 @@ export const dashboardRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database> }
       regions: { provinces: regions.province, cities: regions.city, counties: regions.county },
       auditEntries: p.permissions.has('audit.read') ? await countEntries(db, p.scope) : null,
       households: p.permissions.has('household.read')
-        ? { ...(await householdWorkload(db, p)), pendingApprovals: (await listPendingFor(db, p, { limit: 100 })).items.length }
+        ? {
+            ...(await householdWorkload(db, p)),
+            pendingApprovals: (await listPendingFor(db, p, { limit: 100 })).items.length,
+            objectionsWaiting: await countObjectionsWaiting(db, p),
+          }
         : null,
     }
   })

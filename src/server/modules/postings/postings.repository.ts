@@ -270,6 +270,19 @@ export async function resolveObjections(trx: Transaction<Database>, item: { prov
   return Number(r.numUpdatedRows)
 }
 
+/** Items under objection in the scope, of the given kinds: the reviewers' waiting work. */
+export async function countObjected(db: Executor, scope: DataScope, kinds: readonly PostingKind[]): Promise<number> {
+  if (kinds.length === 0) return 0
+  const r = await db
+    .selectFrom('posting_item as i')
+    .select(sql<number>`count(*)::int`.as('n'))
+    .where('i.status', '=', 'objected')
+    .where('i.subject_kind', 'in', [...kinds])
+    .where(inScope(scope, { region: 'i.region_code' }))
+    .executeTakeFirstOrThrow()
+  return r.n
+}
+
 // ---------------------------------------------------------------- closing
 
 /** Open postings whose last day is before `today`, oldest first: what the clock closes. */

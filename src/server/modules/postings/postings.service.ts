@@ -413,6 +413,12 @@ export async function listPostings(
   return { items: result.items.map(toPosting), nextCursor: result.nextCursor }
 }
 
+/** Items under objection the caller could decide (in scope, of kinds they approve): for the workbench. */
+export function countObjectionsWaiting(db: Kysely<Database>, p: Principal): Promise<number> {
+  const kinds = (Object.keys(approvePermission) as PostingKind[]).filter((k) => p.permissions.has(approvePermission[k]))
+  return repo.countObjected(db, p.scope, kinds)
+}
+
 // ---------------------------------------------------------------- objections (public)
 
 export interface ObjectionInput {
