@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createUser } from '../../src/server/modules/access/users.service.ts'
+import { setPolicy } from '../../src/server/modules/approvals/approvals.service.ts'
 import { residentIdCheckChar } from '../../src/server/platform/codes/resident-id.ts'
 import { systemPrincipal } from '../../src/server/platform/principal.ts'
 import { seedProgrammes } from '../../src/server/seed/programmes.ts'
@@ -168,6 +169,25 @@ describe('/api/applications', () => {
     const ok = await applyFor(worker, { householdId: h.id, programmeId: programmes.temporary_aid, request: { evidence: [own] } })
     expect(ok.statusCode, ok.body).toBe(201)
     expect(ok.json().request.evidence).toEqual([{ id: own, fileName: '诊断证明.pdf' }])
+  })
+
+  it('takes a programme’s own approval levels when its approval kind has a policy, and the shared policy otherwise', async () => {
+    const db = api.database.db
+    await db.updateTable('programme').set({ approval_kind: 'programme.temporary_aid' }).where('code', '=', 'temporary_aid').execute()
+    const kinds = (await api.request(await api.login('province_admin'), { method: 'GET', url: '/api/approval-policies/kinds' })).json().items
+    expect(kinds).toContainEqual({ kind: 'programme.temporary_aid', approvePermission: 'application.approve', base: 'programme.application', nameZh: '帮扶申请：临时救助', nameEn: 'Applications: Temporary aid' })
+    await setPolicy(db, systemPrincipal('test'), { kind: 'programme.temporary_aid', regionPrefix: '41', steps: [{ level: 'county', permission: 'application.approve' }] })
+    try {
+      const quick = await applyFor(worker, { householdId: (await household()).id, programmeId: programmes.temporary_aid })
+      expect(quick.statusCode, quick.body).toBe(201)
+      const oneStep = await api.request(county, { method: 'GET', url: `/api/approvals/${quick.json().approvalId}` })
+      expect(oneStep.json().steps).toEqual([{ level: 'county', permission: 'application.approve' }])
+      const other = await applyFor(worker, { householdId: (await household({ student: true })).id, programmeId: programmes.golden_autumn_education })
+      const twoSteps = await api.request(county, { method: 'GET', url: `/api/approvals/${other.json().approvalId}` })
+      expect(twoSteps.json().steps.map((x: { level: string }) => x.level)).toEqual(['county', 'city'])
+    } finally {
+      await db.updateTable('programme').set({ approval_kind: 'programme.application' }).where('code', '=', 'temporary_aid').execute()
+    }
   })
 
   it('lets exactly one of ten concurrent applications through', async () => {

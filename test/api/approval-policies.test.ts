@@ -128,6 +128,6 @@ describe('/api/approval-policies/list', () => {
   it('lists the registered subject kinds with the permission their steps need', async () => {
     const res = await api.request(caseWorker, { method: 'GET', url: '/api/approval-policies/kinds' })
     expect(res.statusCode).toBe(200)
-    expect(res.json().items).toContainEqual({ kind: 'household.file', approvePermission: 'household.approve' })
+    expect(res.json().items).toContainEqual({ kind: 'household.file', approvePermission: 'household.approve', base: null, nameZh: null, nameEn: null })
   })
 })

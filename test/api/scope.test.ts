@@ -32,12 +32,13 @@ beforeAll(async () => {
 afterAll(async () => api?.close())
 
 describe('every API route refuses the anonymous', () => {
-  it('answers 401 AUTH_REQUIRED on each documented route but sign-in', async () => {
+  it('answers 401 AUTH_REQUIRED on each documented route but sign-in and the public postings', async () => {
     const doc = (await api.app.inject({ method: 'GET', url: '/api/openapi.json' })).json() as { paths: Record<string, Record<string, unknown>> }
     const routes = Object.entries(doc.paths).flatMap(([path, methods]) => Object.keys(methods).map((m) => [m.toUpperCase(), path] as const))
     expect(routes.length).toBeGreaterThan(15)
     for (const [method, path] of routes) {
-      if (path === '/api/auth/login') continue
+      // The public side of postings (公示) is for everyone: test/api/postings.test.ts.
+      if (path === '/api/auth/login' || path.startsWith('/api/public/')) continue
       const url = path.replace(/\{[^}]+\}/g, (p) => (p === '{code}' ? '410102' : randomUUID()))
       const res = await api.app.inject({ method, url, payload: method === 'GET' ? undefined : {} })
       expect.soft(res.statusCode, `${method} ${path}`).toBe(401)

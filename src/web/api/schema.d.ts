@@ -1122,7 +1122,11 @@ export interface paths {
                             items: {
                                 /** @description what the default steps need, e.g. 'household.approve' */
                                 approvePermission: string;
+                                /** @description for a policy kind (e.g. a programme's own levels), the subject kind it belongs to */
+                                base: string | null;
                                 kind: string;
+                                nameEn: string | null;
+                                nameZh: string | null;
                             }[];
                         };
                     };
@@ -3588,6 +3592,8 @@ export interface paths {
                                 byStatus: {
                                     [key: string]: number;
                                 };
+                                /** @description posted items under objection the caller could decide */
+                                objectionsWaiting: number;
                                 onFile: number;
                                 /** @description on file and not visited for six months */
                                 overdueVisits: number;

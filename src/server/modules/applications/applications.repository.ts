@@ -103,6 +103,17 @@ export async function setStatus(trx: Transaction<Database>, provinceCode: string
   await trx.updateTable('application').set({ status, version, updated_at: new Date() }).where('province_code', '=', provinceCode).where('id', '=', id).execute()
 }
 
+/** The programmes' own approval kinds (other than the shared one), with the programmes that use each. */
+export function programmeApprovalKinds(db: Executor, shared: string) {
+  return db
+    .selectFrom('programme')
+    .select(['approval_kind', sql<string>`string_agg(name_zh, '、' ORDER BY code)`.as('names_zh'), sql<string>`string_agg(name_en, ', ' ORDER BY code)`.as('names_en')])
+    .where('approval_kind', '<>', shared)
+    .groupBy('approval_kind')
+    .orderBy('approval_kind')
+    .execute()
+}
+
 /** What the approvals inbox shows of applications: file number, head, programme, period. */
 export function labelRows(db: Executor, ids: readonly string[]) {
   return db

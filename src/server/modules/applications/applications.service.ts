@@ -310,7 +310,7 @@ export async function apply(db: Kysely<Database>, p: Principal, cipher: PiiCiphe
         benefit: JSON.stringify(benefit),
         created_by: p.userId,
       })
-      const approval = await approvals.submit(trx, p, { kind: APPLICATION_KIND, subjectId: row.id, regionCode: h.regionCode, opinion: input.opinion ?? null })
+      const approval = await approvals.submit(trx, p, { kind: APPLICATION_KIND, policyKind: programme.approvalKind, subjectId: row.id, regionCode: h.regionCode, opinion: input.opinion ?? null })
       await repo.setApprovalId(trx, h.provinceCode, row.id, approval.id)
       const after = { applicationId: row.id, programmeCode: programme.code, period: pc.period, amountFen: pc.amountFen.toString(), status: 'submitted' }
       await recordEvent(trx, p, { provinceCode: h.provinceCode, householdId: h.id, episode: h.episode, action: 'application.submit', after })
@@ -419,6 +419,12 @@ async function onApprovalTransition(trx: Transaction<Database>, e: approvals.App
 }
 
 approvals.registerSubjectKind({ kind: APPLICATION_KIND, readPermission: 'application.read', approvePermission: 'application.approve', onTransition: onApprovalTransition })
+
+// A programme with its own approval kind ('programme.temporary_aid') can be given its own levels
+// per region on the approval policies page; without one, the policy of 'programme.application' applies.
+approvals.registerPolicyKinds(async (db) =>
+  (await repo.programmeApprovalKinds(db, APPLICATION_KIND)).map((r) => ({ kind: r.approval_kind, base: APPLICATION_KIND, nameZh: `帮扶申请：${r.names_zh}`, nameEn: `Applications: ${r.names_en}` })),
+)
 
 registerSubjectLabels(APPLICATION_KIND, async (db, ids) => {
   const valid = ids.filter(isUuid)

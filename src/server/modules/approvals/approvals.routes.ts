@@ -128,7 +128,7 @@ export const approvalRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database> }>
   app.get(
     '/approval-policies/kinds',
     { schema: { tags, summary: 'The subject kinds that go through approval, and the permission their steps need', response: { 200: SubjectKindList, ...errorResponses } } },
-    async () => ({ items: subjectKinds() }),
+    async () => ({ items: await subjectKinds(db) }),
   )
 
   app.put(

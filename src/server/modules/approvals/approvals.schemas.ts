@@ -106,5 +106,13 @@ export const StoredPolicySchema = Type.Object({
 export const PolicyList = Type.Object({ items: Type.Array(StoredPolicySchema), nextCursor: Type.Union([Type.String(), Type.Null()]) })
 
 export const SubjectKindList = Type.Object({
-  items: Type.Array(Type.Object({ kind: Type.String(), approvePermission: Type.String({ description: "what the default steps need, e.g. 'household.approve'" }) })),
+  items: Type.Array(
+    Type.Object({
+      kind: Type.String(),
+      approvePermission: Type.String({ description: "what the default steps need, e.g. 'household.approve'" }),
+      base: Type.Union([Type.String(), Type.Null()], { description: "for a policy kind (e.g. a programme's own levels), the subject kind it belongs to" }),
+      nameZh: Type.Union([Type.String(), Type.Null()]),
+      nameEn: Type.Union([Type.String(), Type.Null()]),
+    }),
+  ),
 })

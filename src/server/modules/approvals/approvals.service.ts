@@ -113,6 +113,37 @@ export function registerSubjectKind(kind: SubjectKind): void {
 }
 
 /**
+ * Policy kinds besides the subject kinds: names under which policies may be set for a part of one
+ * subject kind's subjects, e.g. a programme's own approval levels ('programme.temporary_aid') for
+ * applications (subject kind 'programme.application'). A submission names its policy kind; when no
+ * policy of that name is in force for its region, the subject kind's policy applies, then the default.
+ * The provider reads them from the owning module's data (the programme catalogue).
+ */
+type PolicyKindProvider = (db: Kysely<Database>) => Promise<{ kind: string; base: string; nameZh: string; nameEn: string }[]>
+const policyKindProviders: PolicyKindProvider[] = []
+
+export function registerPolicyKinds(provider: PolicyKindProvider): void {
+  policyKindProviders.push(provider)
+}
+
+/** The subject kind a policy kind belongs to (itself for a subject kind). */
+async function baseKindOf(db: Kysely<Database>, policyKind: string): Promise<SubjectKind> {
+  if (kinds.has(policyKind)) return kinds.get(policyKind)!
+  for (const provider of policyKindProviders) {
+    const found = (await provider(db)).find((k) => k.kind === policyKind)
+    if (found) return kindOf(found.base)
+  }
+  return kindOf(policyKind)
+}
+
+/** The policy in force for a policy kind in a region, falling back to its subject kind's. */
+async function policyFor(db: Kysely<Database>, policyKind: string, base: SubjectKind, regionCode: string) {
+  const prefixes = prefixesOf(regionCode)
+  const own = await repo.findEffectivePolicy(db, policyKind, prefixes, chinaDate())
+  return own ?? (policyKind !== base.kind ? await repo.findEffectivePolicy(db, base.kind, prefixes, chinaDate()) : undefined)
+}
+
+/**
  * Used when no policy matches the subject's region (documented default): one county step
  * then one city step, each needing the kind's approve permission.
  */
@@ -260,6 +291,8 @@ export interface SubmitInput {
   /** the subject's region (a county code for household files) */
   regionCode: string
   opinion?: string | null
+  /** the policy kind whose steps apply (e.g. a programme's own); default the subject kind */
+  policyKind?: string
 }
 
 /**
@@ -276,7 +309,7 @@ export async function submit(db: Kysely<Database>, p: Principal, input: SubmitIn
   if (!region) throw invalid('regionCode', text('no such region', '行政区划不存在'))
   if (!scopeCovers(p.scope, region.code)) throw new AppError('FORBIDDEN')
   const opinion = cleanOpinion(input.opinion)
-  const policy = await repo.findEffectivePolicy(db, kind.kind, prefixesOf(region.code), chinaDate())
+  const policy = await policyFor(db, input.policyKind ?? kind.kind, kind, region.code)
   const steps = policy ? (policy.steps as ApprovalStep[]) : defaultSteps(kind)
   initialState(steps.length)
   const provinceCode = region.code.slice(0, 2)
@@ -510,16 +543,25 @@ export async function effectiveSteps(
   kind: string,
   regionCode: string,
 ): Promise<{ policyId: string | null; regionPrefix?: string; effectiveFrom?: string; steps: ApprovalStep[] }> {
-  const k = kindOf(kind)
-  const policy = await repo.findEffectivePolicy(db, kind, prefixesOf(regionCode), chinaDate())
+  const k = await baseKindOf(db, kind)
+  const policy = await policyFor(db, kind, k, regionCode)
   return policy
     ? { policyId: policy.id, regionPrefix: policy.region_prefix, effectiveFrom: policy.effective_from, steps: policy.steps as ApprovalStep[] }
     : { policyId: null, steps: defaultSteps(k) }
 }
 
-/** The registered subject kinds and the permission their default steps need, for the policies page. */
-export function subjectKinds(): { kind: string; approvePermission: Permission }[] {
-  return [...kinds.values()].map((k) => ({ kind: k.kind, approvePermission: k.approvePermission })).sort((a, b) => a.kind.localeCompare(b.kind))
+/** The registered subject kinds and the policy kinds under them, with the permission their default steps need, for the policies page. */
+export async function subjectKinds(db: Kysely<Database>): Promise<{ kind: string; approvePermission: Permission; base: string | null; nameZh: string | null; nameEn: string | null }[]> {
+  const own = [...kinds.values()].map((k) => ({ kind: k.kind, approvePermission: k.approvePermission, base: null as string | null, nameZh: null as string | null, nameEn: null as string | null }))
+  const extra = []
+  for (const provider of policyKindProviders) {
+    for (const k of await provider(db)) {
+      const base = kinds.get(k.base)
+      if (base && !kinds.has(k.kind)) extra.push({ kind: k.kind, approvePermission: base.approvePermission, base: base.kind, nameZh: k.nameZh, nameEn: k.nameEn })
+    }
+  }
+  const unique = new Map([...own, ...extra].map((k) => [k.kind, k]))
+  return [...unique.values()].sort((a, b) => a.kind.localeCompare(b.kind))
 }
 
 export interface StoredPolicy extends ApprovalPolicy {

@@ -90,6 +90,8 @@ const toProgramme = (r: repo.ProgrammeRecord): Programme => ({
 
 const CODE = /^[a-z][a-z0-9_]{1,47}$/
 const SLUG = /^[a-z][a-z0-9_.]{0,79}$/
+/** 'programme.application' (the province's policy for every programme), or a programme's own approval levels: 'programme.<name>'. */
+const APPROVAL_KIND = /^programme\.[a-z][a-z_]{0,60}$/
 const PREFIX = /^([0-9]{2}|[0-9]{4}|[0-9]{6})?$/
 const NAME_MAX = 100
 const BASIS_MAX = 300
@@ -100,6 +102,7 @@ const problems = {
   name: text(`must be 1–${NAME_MAX} characters`, `必须是 1–${NAME_MAX} 个字符`),
   kind: text(`must be one of: ${programmeKinds.join(', ')}`, `必须是以下之一：${programmeKinds.join('、')}`),
   slug: text('must be lower-case letters, digits, _ and ., starting with a letter', '必须由小写字母、数字、下划线和点组成，以字母开头'),
+  approvalKind: text("must read 'programme.application' or 'programme.' and lower-case letters and _", "须为 'programme.application' 或 'programme.' 加小写字母和下划线"),
   frequency: text(`must be one of: ${frequencies.join(', ')}`, `必须是以下之一：${frequencies.join('、')}`),
   cap: text('must be a whole number of fen from 1 to 100000000, or empty for no cap', '必须是 1 至 100000000 之间的整数（单位：分），留空表示不设上限'),
   postingDays: text('must be a whole number of days from 1 to 60', '必须是 1 至 60 之间的整数天数'),
@@ -192,7 +195,7 @@ async function checkFields(db: Kysely<Database>, p: Principal, input: ProgrammeI
   }
   if (input.approvalKind !== undefined) {
     const v = str(input.approvalKind)
-    if (!SLUG.test(v)) errors.push({ field: 'approvalKind', message: problems.slug })
+    if (!APPROVAL_KIND.test(v)) errors.push({ field: 'approvalKind', message: problems.approvalKind })
     else out.approval_kind = v
   }
   if (input.postingRequired !== undefined) out.posting_required = input.postingRequired

@@ -31,7 +31,7 @@ const isCounty = (code: string) => /^\d{6}$/.test(code) && !code.endsWith('00');
  * and lets role.manage set a new one.
  */
 export default function ApprovalPoliciesPage() {
-  const { t, has } = useI18n();
+  const { t, has, lang } = useI18n();
   const { can, user } = useAuth();
   const { message } = App.useApp();
   const { showError } = useApiError();
@@ -39,7 +39,7 @@ export default function ApprovalPoliciesPage() {
   const scopeCode = user?.scope.regionCode ?? '';
   const scopePrefix = scopeCode ? prefixOf(scopeCode) : '';
 
-  const [kinds, setKinds] = useState<Kind[]>([{ kind: 'household.file', approvePermission: 'household.approve' }]);
+  const [kinds, setKinds] = useState<Kind[]>([{ kind: 'household.file', approvePermission: 'household.approve', base: null, nameZh: null, nameEn: null }]);
   const [kind, setKind] = useState('household.file');
   const [county, setCounty] = useState<string | undefined>(isCounty(scopeCode) ? scopeCode : undefined);
   const [effective, setEffective] = useState<Effective | null>(null);
@@ -163,7 +163,7 @@ export default function ApprovalPoliciesPage() {
             value={kind}
             onChange={setKind}
             style={{ width: 240 }}
-            options={kinds.map((k) => ({ value: k.kind, label: kindLabel(t, has, k.kind) }))}
+            options={kinds.map((k) => ({ value: k.kind, label: (lang === 'en' ? k.nameEn : k.nameZh) ?? kindLabel(t, has, k.kind) }))}
             data-testid="policy-kind"
           />
         </Flex>
