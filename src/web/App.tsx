@@ -13,6 +13,8 @@ import { ADMIN_PAGES, UPCOMING_MODULES } from './layout/navigation';
 import { theme } from './theme';
 
 const LoginPage = lazy(() => import('./pages/LoginPage'));
+const PublicPostingsPage = lazy(() => import('./pages/public/PublicPostingsPage'));
+const PublicPostingPage = lazy(() => import('./pages/public/PublicPostingPage'));
 const AppLayout = lazy(() => import('./layout/AppLayout'));
 const DashboardPage = lazy(() => import('./pages/DashboardPage'));
 const ComingSoonPage = lazy(() => import('./pages/ComingSoonPage'));
@@ -30,6 +32,9 @@ const ReverificationPage = lazy(() => import('./pages/households/ReverificationP
 const StandardsPage = lazy(() => import('./pages/standards/StandardsPage'));
 const ProgrammesPage = lazy(() => import('./pages/programmes/ProgrammesPage'));
 const HouseholdPrintPage = lazy(() => import('./pages/households/HouseholdPrintPage'));
+const PostingsPage = lazy(() => import('./pages/postings/PostingsPage'));
+const PostingDetailPage = lazy(() => import('./pages/postings/PostingDetailPage'));
+const PostingPrintPage = lazy(() => import('./pages/postings/PostingPrintPage'));
 const CoveragePage = lazy(() => import('./pages/households/CoveragePage'));
 const ImportPage = lazy(() => import('./pages/households/ImportPage'));
 
@@ -60,7 +65,10 @@ function AppRoutes() {
           </Suspense>
         }
       />
+      <Route path="/public/postings" element={<Suspense fallback={<FullPageSpin />}><PublicPostingsPage /></Suspense>} />
+      <Route path="/public/postings/:id" element={<Suspense fallback={<FullPageSpin />}><PublicPostingPage /></Suspense>} />
       <Route path="/households/:id/print" element={<RequireAuth permission="household.read"><Suspense fallback={<FullPageSpin />}><HouseholdPrintPage /></Suspense></RequireAuth>} />
+      <Route path="/postings/:id/print" element={<RequireAuth><Suspense fallback={<FullPageSpin />}><PostingPrintPage /></Suspense></RequireAuth>} />
       <Route
         path="/"
         element={
@@ -94,6 +102,9 @@ function AppRoutes() {
         {/* readable with household.read or standard.manage: the page checks (RequireAuth takes one permission) */}
         <Route path="standards" element={<RequireAuth><StandardsPage /></RequireAuth>} />
         <Route path="programmes" element={<RequireAuth permission="programme.read"><ProgrammesPage /></RequireAuth>} />
+        {/* readable with application.read or household.read: the server checks (RequireAuth takes one permission) */}
+        <Route path="postings" element={<RequireAuth><PostingsPage /></RequireAuth>} />
+        <Route path="postings/:id" element={<RequireAuth><PostingDetailPage /></RequireAuth>} />
         <Route path="admin" element={<AdminIndex />} />
         <Route path="admin/orgs" element={<RequireAuth permission="org.read"><OrgsPage /></RequireAuth>} />
         <Route path="admin/users" element={<RequireAuth permission="user.read"><UsersPage /></RequireAuth>} />

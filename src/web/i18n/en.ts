@@ -10,6 +10,8 @@ import * as programmes from './areas/programmes';
 import * as loans from './areas/loans';
 import * as policies from './areas/policies';
 import * as applications from './areas/applications';
+import * as postings from './areas/postings';
+import * as publicPostings from './areas/public-postings';
 
 /** English. Typed as `Messages`: a missing or extra key is a compile error. */
 const en: Messages = {
@@ -62,6 +64,7 @@ const en: Messages = {
   'nav.dashboard': 'Dashboard',
   'nav.households': 'Households',
   'nav.programmes': 'Programmes',
+  'nav.postings': 'Public postings',
   'nav.funds': 'Funds',
   'nav.centres': 'Re-employment centres',
   'nav.monitoring': 'Monitoring',
@@ -108,6 +111,7 @@ const en: Messages = {
   'dashboard.hh.drafts': 'Drafts to submit',
   'dashboard.hh.submitted': 'Awaiting approval',
   'dashboard.hh.pendingApprovals': 'Waiting for me',
+  'dashboard.hh.objections': 'Posting objections to decide',
   'dashboard.hh.unpaired': 'Not paired',
   'dashboard.hh.overdueVisits': 'Not visited in 6 months',
   'dashboard.summary': 'Overview',
@@ -505,6 +509,8 @@ const en: Messages = {
   ...loans.en,
   ...policies.en,
   ...applications.en,
+  ...postings.en,
+  ...publicPostings.en,
 };
 
 export default en;

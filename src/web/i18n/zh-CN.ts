@@ -9,6 +9,8 @@ import * as programmes from './areas/programmes';
 import * as loans from './areas/loans';
 import * as policies from './areas/policies';
 import * as applications from './areas/applications';
+import * as postings from './areas/postings';
+import * as publicPostings from './areas/public-postings';
 /**
  * Simplified Chinese — the reference dictionary. Its keys define `Messages`;
  * every other language must provide exactly these keys.
@@ -64,6 +66,7 @@ const zhCN = {
   'nav.dashboard': '工作台',
   'nav.households': '困难职工档案',
   'nav.programmes': '帮扶项目',
+  'nav.postings': '公示管理',
   'nav.funds': '资金管理',
   'nav.centres': '再就业服务中心',
   'nav.monitoring': '重点监控',
@@ -110,6 +113,7 @@ const zhCN = {
   'dashboard.hh.drafts': '草稿待提交',
   'dashboard.hh.submitted': '已提交待审核',
   'dashboard.hh.pendingApprovals': '待我审批',
+  'dashboard.hh.objections': '待处理公示异议',
   'dashboard.hh.unpaired': '尚未结对',
   'dashboard.hh.overdueVisits': '超过半年未走访',
   'dashboard.summary': '系统概况',
@@ -507,6 +511,8 @@ const zhCN = {
   ...loans.zh,
   ...policies.zh,
   ...applications.zh,
+  ...postings.zh,
+  ...publicPostings.zh,
 };
 
 export type Messages = typeof zhCN;

@@ -9,6 +9,7 @@ import {
   GiftOutlined,
   IdcardOutlined,
   MoneyCollectOutlined,
+  NotificationOutlined,
   NodeIndexOutlined,
   ProfileOutlined,
   SafetyCertificateOutlined,
@@ -77,6 +78,7 @@ export const NAVIGATION: NavEntry[] = [
   HOUSEHOLDS_NAV,
   { key: 'approvals', path: '/approvals', label: 'appr.nav', icon: <FileDoneOutlined />, anyPermission: ['household.approve', 'application.approve', 'payment.approve'], testId: 'nav-approvals' },
   { key: 'programmes', path: '/programmes', label: 'nav.programmes', icon: <GiftOutlined />, permission: 'programme.read', testId: 'nav-programmes' },
+  { key: 'postings', path: '/postings', label: 'nav.postings', icon: <NotificationOutlined />, anyPermission: ['application.approve', 'household.approve'], testId: 'nav-postings' },
   ...UPCOMING_MODULES,
   { key: 'admin', path: '/admin', label: 'nav.admin', icon: <SettingOutlined />, testId: 'nav-admin', children: ADMIN_PAGES },
 ];

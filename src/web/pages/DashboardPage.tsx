@@ -98,6 +98,7 @@ function WorkCard({ data }: { data: Summary | undefined }) {
     { key: 'drafts', title: t('dashboard.hh.drafts'), value: h.byStatus.draft ?? 0, to: '/households?status=draft' },
     { key: 'submitted', title: t('dashboard.hh.submitted'), value: h.byStatus.submitted ?? 0, to: '/households?status=submitted' },
     { key: 'pending', title: t('dashboard.hh.pendingApprovals'), value: h.pendingApprovals, to: '/approvals', warn: h.pendingApprovals > 0 },
+    ...(h.objectionsWaiting > 0 ? [{ key: 'objections', title: t('dashboard.hh.objections'), value: h.objectionsWaiting, to: '/postings?objected=true', warn: true }] : []),
     { key: 'unpaired', title: t('dashboard.hh.unpaired'), value: h.unpaired, to: '/households/coverage', warn: h.unpaired > 0 },
     { key: 'overdue', title: t('dashboard.hh.overdueVisits'), value: h.overdueVisits, to: '/households/coverage?tab=overdue', warn: h.overdueVisits > 0 },
   ];

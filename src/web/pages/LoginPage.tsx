@@ -99,6 +99,9 @@ export default function LoginPage() {
       <Typography.Text type="secondary" style={{ marginTop: 24, fontSize: 12 }}>
         {t('login.footer')}
       </Typography.Text>
+      <Typography.Link href="/public/postings" style={{ marginTop: 8, fontSize: 12 }} data-testid="login-public-postings">
+        {t('pub.title')}
+      </Typography.Link>
     </Flex>
   );
 }
