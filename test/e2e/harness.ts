@@ -19,6 +19,8 @@ export interface Harness {
   newPage(size?: { width: number; height: number }): Promise<{ context: BrowserContext; page: Page }>
   /** An organisation's id by its exact name, read from the store (for direct-URL checks). */
   findOrgId(name: string): Promise<string>
+  /** The store itself, to find demo records a test starts from (never to change them). */
+  db: DatabaseHandle['db']
   /** Rows in a table, read from the store (to show that something wrote nothing). */
   count(table: 'household' | 'household_member' | 'person_registry' | 'household_event'): Promise<number>
   close(): Promise<void>
@@ -51,6 +53,7 @@ export async function startHarness(options: { households?: boolean } = {}): Prom
   return {
     baseUrl: `http://127.0.0.1:${address.port}`,
     browser,
+    db: database.db,
     async newPage(size = { width: 1366, height: 768 }) {
       const context = await browser.newContext({ viewport: size, locale: 'zh-CN', baseURL: `http://127.0.0.1:${address.port}` })
       // A step that has not happened in 10 s is a failure, not something to wait out.
