@@ -211,6 +211,17 @@ describe('/api/postings', () => {
     expect(theirs.json().error.details).toEqual([{ field: 'subjectIds.0', message: 'unknown item' }])
   })
 
+  it('lists a posting of the city under each county it posts about', async () => {
+    const a = await approvedApplication()
+    const res = await publish(city, { subjectIds: [a.id], title: '郑州市金秋助学公示' })
+    expect(res.statusCode, res.body).toBe(201)
+    expect(res.json().regionCode).toBe('410100')
+    const ids = async (region: string) => (await api.request(null, { method: 'GET', url: `/api/public/postings?region=${region}` })).json().items.map((p: { id: string }) => p.id)
+    expect(await ids('410102')).toContain(res.json().id)
+    expect(await ids('4101')).toContain(res.json().id)
+    expect(await ids('410103')).not.toContain(res.json().id)
+  })
+
   it('never shows a full name, ID number, address or phone on a public answer', async () => {
     const list = await api.request(null, { method: 'GET', url: '/api/public/postings' })
     const bodies = [list.body]

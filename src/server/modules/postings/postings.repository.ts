@@ -316,7 +316,7 @@ export async function insertEntitlement(trx: Transaction<Database>, values: Inse
 
 // ---------------------------------------------------------------- public
 
-/** Open postings whose period includes `today`, in a region (by prefix), newest first. Only masked columns leave here. */
+/** Open postings whose period includes `today`, published in a region (by prefix) or posting items of it, newest first. Only masked columns leave here. */
 export function publicPostings(db: Executor, regionPrefix: string, today: string, limit: number) {
   return db
     .selectFrom('posting as p')
@@ -326,7 +326,21 @@ export function publicPostings(db: Executor, regionPrefix: string, today: string
     .where('p.status', '=', 'open')
     .where('p.starts_on', '<=', today)
     .where('p.ends_on', '>=', today)
-    .where('p.region_code', 'like', `${regionPrefix}%`)
+    // A region sees what its own organisations posted and what an organisation above posted about it.
+    .where(({ or, eb, exists, selectFrom }) =>
+      regionPrefix === ''
+        ? eb.val(true)
+        : or([
+            eb('p.region_code', 'like', `${regionPrefix}%`),
+            exists(
+              selectFrom('posting_item as i')
+                .select(sql`1`.as('one'))
+                .whereRef('i.province_code', '=', 'p.province_code')
+                .whereRef('i.posting_id', '=', 'p.id')
+                .where('i.region_code', 'like', `${regionPrefix}%`),
+            ),
+          ]),
+    )
     .orderBy('p.starts_on', 'desc')
     .orderBy('p.id')
     .limit(limit)
