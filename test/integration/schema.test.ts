@@ -128,6 +128,12 @@ const declared: { [T in keyof Database]: Columns<Database[T]> } = {
     province_code: true, id: true, application_id: true, household_id: true, programme_id: true, period: true, region_code: true, amount_fen: true, status: true,
     created_at: true,
   },
+  ledger_account: { province_code: true, id: true, org_id: true, region_code: true, fund_type: true, kind: true, source: true, balance_fen: true, created_at: true },
+  ledger_entry: {
+    province_code: true, id: true, kind: true, org_id: true, fund_type: true, amount_fen: true, occurred_on: true, memo: true, reference: true, ref_kind: true,
+    ref_id: true, reverses_id: true, created_by: true, created_by_name: true, created_at: true,
+  },
+  ledger_line: { province_code: true, entry_id: true, seq: true, account_province_code: true, account_id: true, amount_fen: true, created_at: true },
 }
 
 describe('table types', () => {

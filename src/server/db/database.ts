@@ -18,6 +18,7 @@ import type { HouseholdLoanTable, HouseholdTrainingTable, LoanRepaymentTable } f
 import type { HouseholdImportProblemTable, HouseholdImportTable } from '../modules/households/import/import.tables.ts'
 import type { JobTable } from '../modules/jobs/jobs.tables.ts'
 import type { EntitlementTable, PostingItemTable, PostingObjectionTable, PostingTable } from '../modules/postings/postings.tables.ts'
+import type { LedgerAccountTable, LedgerEntryTable, LedgerLineTable } from '../modules/funds/funds.tables.ts'
 import type { OrgTable } from '../modules/orgs/orgs.tables.ts'
 import type { ProgrammeTable } from '../modules/programmes/programmes.tables.ts'
 import type { RegionTable } from '../modules/regions/regions.tables.ts'
@@ -58,6 +59,9 @@ export interface Database {
   posting_item: PostingItemTable
   posting_objection: PostingObjectionTable
   entitlement: EntitlementTable
+  ledger_account: LedgerAccountTable
+  ledger_entry: LedgerEntryTable
+  ledger_line: LedgerLineTable
 }
 
 export type { Kysely, Transaction } from 'kysely'

@@ -16,6 +16,7 @@ import * as programmes from './2026-11-23-0014-programmes.ts'
 import * as loansTraining from './2026-11-23-0015-loans-training.ts'
 import * as applications from './2026-11-23-0016-applications.ts'
 import * as postings from './2026-11-23-0017-postings.ts'
+import * as ledger from './2026-11-23-0018-ledger.ts'
 
 /** Every migration, by name; names sort in the order they run. Append, never reorder or edit. */
 export const migrations: Record<string, Migration> = {
@@ -36,4 +37,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-23-0015-loans-training': loansTraining,
   '2026-11-23-0016-applications': applications,
   '2026-11-23-0017-postings': postings,
+  '2026-11-23-0018-ledger': ledger,
 }
