@@ -12,6 +12,8 @@ import * as policies from './areas/policies';
 import * as applications from './areas/applications';
 import * as postings from './areas/postings';
 import * as publicPostings from './areas/public-postings';
+import * as funds from './areas/funds';
+import * as payments from './areas/payments';
 
 /** English. Typed as `Messages`: a missing or extra key is a compile error. */
 const en: Messages = {
@@ -511,6 +513,8 @@ const en: Messages = {
   ...applications.en,
   ...postings.en,
   ...publicPostings.en,
+  ...funds.en,
+  ...payments.en,
 };
 
 export default en;

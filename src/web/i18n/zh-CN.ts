@@ -11,6 +11,8 @@ import * as policies from './areas/policies';
 import * as applications from './areas/applications';
 import * as postings from './areas/postings';
 import * as publicPostings from './areas/public-postings';
+import * as funds from './areas/funds';
+import * as payments from './areas/payments';
 /**
  * Simplified Chinese — the reference dictionary. Its keys define `Messages`;
  * every other language must provide exactly these keys.
@@ -513,6 +515,8 @@ const zhCN = {
   ...applications.zh,
   ...postings.zh,
   ...publicPostings.zh,
+  ...funds.zh,
+  ...payments.zh,
 };
 
 export type Messages = typeof zhCN;
