@@ -134,6 +134,16 @@ const declared: { [T in keyof Database]: Columns<Database[T]> } = {
     ref_id: true, reverses_id: true, created_by: true, created_by_name: true, created_at: true,
   },
   ledger_line: { province_code: true, entry_id: true, seq: true, account_province_code: true, account_id: true, amount_fen: true, created_at: true },
+  payment_cycle: {
+    province_code: true, id: true, org_id: true, region_code: true, programme_id: true, programme_code: true, fund_type: true, period: true, basis: true,
+    status: true, line_count: true, total_fen: true, paid_count: true, paid_fen: true, failed_count: true, failed_fen: true, job_id: true, approval_id: true,
+    reserve_entry_id: true, created_by: true, created_at: true, updated_at: true, version: true,
+  },
+  payment_line: {
+    province_code: true, cycle_id: true, line_no: true, household_id: true, programme_id: true, for_period: true, entitlement_id: true, carried_from_cycle: true,
+    region_code: true, file_no: true, payee_name: true, bank_name: true, bank_account_sealed: true, bank_account_index: true, amount_fen: true, basis: true,
+    status: true, fail_reason: true, bank_serial: true, settled_at: true,
+  },
 }
 
 describe('table types', () => {

@@ -17,6 +17,7 @@ import * as loansTraining from './2026-11-23-0015-loans-training.ts'
 import * as applications from './2026-11-23-0016-applications.ts'
 import * as postings from './2026-11-23-0017-postings.ts'
 import * as ledger from './2026-11-23-0018-ledger.ts'
+import * as payments from './2026-11-23-0019-payments.ts'
 
 /** Every migration, by name; names sort in the order they run. Append, never reorder or edit. */
 export const migrations: Record<string, Migration> = {
@@ -38,4 +39,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-23-0016-applications': applications,
   '2026-11-23-0017-postings': postings,
   '2026-11-23-0018-ledger': ledger,
+  '2026-11-23-0019-payments': payments,
 }

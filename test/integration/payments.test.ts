@@ -1,0 +1,208 @@
+import { sql } from 'kysely'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { createJobRunner } from '../../src/server/jobs.ts'
+import { principalOfUsername } from '../../src/server/modules/access/auth.service.ts'
+import { factsOf } from '../../src/server/modules/applications/applications.service.ts'
+import { decide } from '../../src/server/modules/approvals/approvals.service.ts'
+import { fundOverview, recordReceipt, verifyLedger } from '../../src/server/modules/funds/funds.service.ts'
+import { getHousehold } from '../../src/server/modules/households/households.service.ts'
+import { type JobHandler, JobRunner } from '../../src/server/modules/jobs/jobs.service.ts'
+import { generateJob } from '../../src/server/modules/payments/generate.job.ts'
+import { cancelCycle, createCycle, getCycle, regenerate, submitCycle } from '../../src/server/modules/payments/payments.service.ts'
+import { closeEndedPostings } from '../../src/server/modules/postings/postings.service.ts'
+import { type BenefitFormula, checkEligibility, computeBenefit, type EligibilityRule } from '../../src/server/modules/programmes/rules.ts'
+import { AppError } from '../../src/server/platform/errors.ts'
+import { createPiiCipher } from '../../src/server/platform/pii-crypto.ts'
+import type { Principal } from '../../src/server/platform/principal.ts'
+import { seedDemoHouseholds } from '../../src/server/seed/households.ts'
+import { seedDemoPostings } from '../../src/server/seed/postings.ts'
+import { type TestDatabase, testDatabase } from '../support/db.ts'
+
+// Payment cycles (issue 5 §3, §5): generation from the households on file by the programme's rule
+// (the SQL agrees with rules.ts household by household), idempotent, snapshotted, resumable after a
+// killed process; approval at two levels reserves the money or is refused when the fund is short;
+// application programmes are paid from entitlements. The books are proven after every test.
+
+const cipher = createPiiCipher(Buffer.alloc(32, 7))
+let database: TestDatabase
+let fund: Principal // fund_manager, province (41)
+let countyApprover: Principal
+let cityApprover: Principal
+let otherCounty: Principal // case_worker2 given payment.read, 二七区
+let county: { id: string; region: string }
+const programmes: Record<string, string> = {}
+
+beforeAll(async () => {
+  database = await testDatabase()
+  const db = database.db
+  await seedDemoHouseholds(db, cipher)
+  await seedDemoPostings(db, cipher)
+  fund = await principalOfUsername(db, 'fund_manager', 'test')
+  countyApprover = await principalOfUsername(db, 'county_approver', 'test')
+  cityApprover = await principalOfUsername(db, 'approver', 'test')
+  const cw2 = await principalOfUsername(db, 'case_worker2', 'test')
+  otherCounty = { ...cw2, permissions: new Set([...cw2.permissions, 'payment.read', 'payment.manage']) }
+  county = { id: (await db.selectFrom('org').select('id').where('type', '=', 'county_union').where('region_code', '=', '410102').executeTakeFirstOrThrow()).id, region: '410102' }
+  for (const r of await db.selectFrom('programme').select(['id', 'code']).execute()) programmes[r.code] = r.id
+  await recordReceipt(db, fund, { orgId: county.id, fundType: 'hardship_fund', source: 'local_finance', amountFen: '1500000' })
+}, 120_000)
+afterAll(async () => database?.drop())
+afterEach(async () => {
+  expect(await verifyLedger(database.db)).toEqual({ ok: true, unbalancedEntries: [], mismatchedAccounts: [] })
+})
+
+async function drain(runner: JobRunner = createJobRunner(database.db)): Promise<void> {
+  while (await runner.runOnce()) {
+    // every queued job
+  }
+}
+
+async function lines(cycleId: string) {
+  return database.db.selectFrom('payment_line').select(['household_id', 'amount_fen', 'line_no', 'status']).where('cycle_id', '=', cycleId).orderBy('line_no').execute()
+}
+
+/** What rules.ts says each household of the county gets from a programme (households on file only). */
+async function expectedFromRules(code: string): Promise<Map<string, bigint>> {
+  const g = await database.db.selectFrom('programme').select(['eligibility', 'formula']).where('code', '=', code).executeTakeFirstOrThrow()
+  const ids = await database.db.selectFrom('household').select('id').where('region_code', '=', county.region).where('status', 'in', ['verified', 'reverifying']).execute()
+  const out = new Map<string, bigint>()
+  for (const { id } of ids) {
+    const facts = factsOf(await getHousehold(database.db, fund, cipher, id))
+    if (!checkEligibility(g.eligibility as EligibilityRule, facts).eligible) continue
+    const amount = computeBenefit(g.formula as BenefitFormula, facts).amountFen
+    if (amount > 0n) out.set(id, amount)
+  }
+  return out
+}
+
+async function refusal(work: Promise<unknown>): Promise<AppError> {
+  const err = await work.then(
+    () => null,
+    (e: unknown) => e,
+  )
+  expect(err).toBeInstanceOf(AppError)
+  return err as AppError
+}
+
+describe('a monthly cycle of the regular subsidy', () => {
+  let cycleId: string
+
+  it('generates one line per eligible household, as rules.ts computes them', async () => {
+    const c = await createCycle(database.db, fund, { orgId: county.id, programmeId: programmes.living_subsidy_monthly!, period: '2026-11' })
+    expect(c).toMatchObject({ status: 'generating', basis: 'households', fundType: 'hardship_fund', regionCode: '410102' })
+    cycleId = c.id
+    await drain()
+    const expected = await expectedFromRules('living_subsidy_monthly')
+    expect(expected.size).toBeGreaterThan(5)
+    const got = await lines(cycleId)
+    expect(new Map(got.map((l) => [l.household_id, BigInt(l.amount_fen)]))).toEqual(expected)
+    const total = [...expected.values()].reduce((s, v) => s + v, 0n)
+    expect(await getCycle(database.db, fund, cycleId)).toMatchObject({ status: 'draft', lineCount: expected.size, totalFen: total })
+  })
+
+  it('adds nobody on a second generation, refuses a second cycle for the period, and keeps its lines when a file changes', async () => {
+    const before = await lines(cycleId)
+    await regenerate(database.db, fund, cycleId)
+    await drain()
+    expect(await lines(cycleId)).toEqual(before)
+    const again = await refusal(createCycle(database.db, fund, { orgId: county.id, programmeId: programmes.living_subsidy_monthly!, period: '2026-11' }))
+    expect(again.code).toBe('CONFLICT')
+    const first = before[0]!
+    await sql`UPDATE household SET hardship_type = CASE hardship_type WHEN 'deep' THEN 'relative' ELSE 'deep' END WHERE id = ${first.household_id}`.execute(database.db)
+    expect((await lines(cycleId))[0]).toEqual(first)
+    await sql`UPDATE household SET hardship_type = CASE hardship_type WHEN 'deep' THEN 'relative' ELSE 'deep' END WHERE id = ${first.household_id}`.execute(database.db)
+  })
+
+  it('answers like a missing cycle outside the scope', async () => {
+    expect((await refusal(getCycle(database.db, otherCounty, cycleId))).code).toBe('NOT_FOUND')
+    expect((await refusal(createCycle(database.db, otherCounty, { orgId: county.id, programmeId: programmes.living_subsidy_monthly!, period: '2026-12' }))).code).toBe('NOT_FOUND')
+  })
+
+  it('is approved at two levels by two people, and the last approval reserves its total', async () => {
+    const c = await submitCycle(database.db, fund, cycleId, { version: (await getCycle(database.db, fund, cycleId)).version })
+    expect(c.status).toBe('submitted')
+    const a1 = await decide(database.db, countyApprover, c.approvalId!, { decision: 'approve', version: 1 })
+    expect((await getCycle(database.db, fund, cycleId)).status).toBe('submitted')
+    await decide(database.db, cityApprover, c.approvalId!, { decision: 'approve', version: a1.version })
+    const approved = await getCycle(database.db, fund, cycleId)
+    expect(approved).toMatchObject({ status: 'approved' })
+    expect(approved.reserveEntryId).not.toBeNull()
+    const [balance] = await fundOverview(database.db, fund, { orgId: county.id, fundType: 'hardship_fund' })
+    expect(balance).toMatchObject({ availableFen: 1500000n - approved.totalFen, reservedFen: approved.totalFen })
+  })
+
+  it('refuses the last approval when the fund is short, and reserves nothing', async () => {
+    const c = await createCycle(database.db, fund, { orgId: county.id, programmeId: programmes.living_subsidy_quarterly!, period: '2026Q4' })
+    await drain()
+    const draft = await getCycle(database.db, fund, c.id)
+    const [before] = await fundOverview(database.db, fund, { orgId: county.id, fundType: 'hardship_fund' })
+    expect(draft.totalFen).toBeGreaterThan(before!.availableFen)
+    const submitted = await submitCycle(database.db, fund, c.id, { version: draft.version })
+    const a1 = await decide(database.db, countyApprover, submitted.approvalId!, { decision: 'approve', version: 1 })
+    const short = await refusal(decide(database.db, cityApprover, submitted.approvalId!, { decision: 'approve', version: a1.version }))
+    expect(short.code).toBe('CONFLICT')
+    expect(short.message).toMatch(/short|不足|needs/)
+    expect((await getCycle(database.db, fund, c.id)).status).toBe('submitted')
+    const [after] = await fundOverview(database.db, fund, { orgId: county.id, fundType: 'hardship_fund' })
+    expect(after).toEqual(before)
+    // rejected: its lines go and the period is free again
+    await decide(database.db, cityApprover, submitted.approvalId!, { decision: 'reject', version: a1.version, opinion: '资金不足，下季度再发' })
+    expect(await getCycle(database.db, fund, c.id)).toMatchObject({ status: 'cancelled', lineCount: 0 })
+    expect(await lines(c.id)).toEqual([])
+  })
+})
+
+describe('generation killed in the middle', () => {
+  it('resumes from the last committed chunk on another runner, without a duplicate line', async () => {
+    const c = await createCycle(database.db, fund, { orgId: county.id, programmeId: programmes.spring_festival_relief!, period: '2027' })
+    await sql`UPDATE job SET params = jsonb_set(params, '{chunkSize}', '5') WHERE id = ${c.jobId}`.execute(database.db)
+    let release!: () => void
+    const released = new Promise<void>((r) => (release = r))
+    let steps = 0
+    // Runner A commits two chunks, then hangs as a killed process would: no heartbeat, no progress.
+    const hanging: JobHandler = {
+      kind: generateJob.kind,
+      run: (ctx) =>
+        generateJob.run(
+          Object.assign(Object.create(ctx) as typeof ctx, {
+            step: async (work: Parameters<typeof ctx.step>[0]) => {
+              if (++steps > 2) await released
+              return ctx.step(work)
+            },
+          }),
+        ),
+    }
+    const a = new JobRunner(database.db, { heartbeatMs: 3_600_000 }).register(hanging)
+    const aRun = a.runOnce().catch(() => undefined)
+    await expect.poll(async () => (await lines(c.id)).length, { timeout: 20_000 }).toBeGreaterThan(0)
+    const partial = (await lines(c.id)).length
+    const b = new JobRunner(database.db, { staleMs: 0 }).register(generateJob)
+    expect(await b.runOnce()).toBe(true)
+    release()
+    await aRun
+    const expected = await expectedFromRules('spring_festival_relief')
+    const got = await lines(c.id)
+    expect(partial).toBeLessThan(got.length)
+    expect(new Map(got.map((l) => [l.household_id, BigInt(l.amount_fen)]))).toEqual(expected)
+    expect(new Set(got.map((l) => l.line_no)).size).toBe(got.length)
+    expect((await getCycle(database.db, fund, c.id)).status).toBe('draft')
+    await cancelCycle(database.db, fund, c.id)
+  })
+})
+
+describe('an application programme', () => {
+  it('pays the payable entitlements of the period', async () => {
+    expect(await closeEndedPostings(database.db, '2099-01-01')).toBeGreaterThan(0)
+    const due = await database.db.selectFrom('entitlement').select(['household_id', 'amount_fen']).where('status', '=', 'due').where('region_code', 'like', '410102%').execute()
+    expect(due.length).toBeGreaterThan(0)
+    const period = (await database.db.selectFrom('entitlement').select('period').executeTakeFirstOrThrow()).period
+    const c = await createCycle(database.db, fund, { orgId: county.id, programmeId: programmes.golden_autumn_education!, period })
+    expect(c.basis).toBe('entitlements')
+    await drain()
+    const got = await lines(c.id)
+    expect(new Map(got.map((l) => [l.household_id, BigInt(l.amount_fen)]))).toEqual(new Map(due.map((d) => [d.household_id, BigInt(d.amount_fen)])))
+    await regenerate(database.db, fund, c.id)
+    await drain()
+    expect(await lines(c.id)).toHaveLength(got.length)
+  })
+})
