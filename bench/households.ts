@@ -323,7 +323,7 @@ export function resultTable(results: ListBenchResult[]): string {
  * constraint), dropped before a bulk load and built again after it: building an index once over
  * 3 million rows is several times faster than keeping ten of them up to date row by row.
  */
-async function dropSecondaryIndexes(db: Kysely<Database>): Promise<{ name: string; def: string }[]> {
+export async function dropSecondaryIndexes(db: Kysely<Database>): Promise<{ name: string; def: string }[]> {
   const { rows } = await sql<{ name: string; def: string }>`
     SELECT i.indexname AS name, i.indexdef AS def FROM pg_indexes i
     WHERE i.schemaname = current_schema() AND i.tablename IN ('household', 'household_member', 'person_registry')

@@ -29,8 +29,10 @@ import { jobRoutes } from './modules/jobs/jobs.routes.ts'
 import { orgRoutes } from './modules/orgs/orgs.routes.ts'
 import { regionRoutes } from './modules/regions/regions.routes.ts'
 import { standardRoutes } from './modules/standards/standards.routes.ts'
+import { paymentRoutes } from './modules/payments/payments.routes.ts'
 import { postingRoutes, publicPostingRoutes } from './modules/postings/postings.routes.ts'
 import { programmeRoutes } from './modules/programmes/programmes.routes.ts'
+import { fundRoutes } from './modules/funds/funds.routes.ts'
 import { AppError } from './platform/errors.ts'
 import type { PiiCipher } from './platform/pii-crypto.ts'
 import { registerErrorHandler, registerSessionHook, requireSession } from './platform/http.ts'
@@ -150,6 +152,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         await protectedApi.register(applicationRoutes, { db, cipher: options.piiCipher })
         await protectedApi.register(reverificationRoutes, { db })
         await protectedApi.register(postingRoutes, { db, cipher: options.piiCipher })
+        await protectedApi.register(paymentRoutes, { db, cipher: options.piiCipher, importsDir: options.importsDir ?? null })
+        await protectedApi.register(fundRoutes, { db })
       })
     },
     { prefix: '/api' },

@@ -35,6 +35,9 @@ const HouseholdPrintPage = lazy(() => import('./pages/households/HouseholdPrintP
 const PostingsPage = lazy(() => import('./pages/postings/PostingsPage'));
 const PostingDetailPage = lazy(() => import('./pages/postings/PostingDetailPage'));
 const PostingPrintPage = lazy(() => import('./pages/postings/PostingPrintPage'));
+const FundsPage = lazy(() => import('./pages/funds/FundsPage'));
+const PaymentsPage = lazy(() => import('./pages/payments/PaymentsPage'));
+const CycleDetailPage = lazy(() => import('./pages/payments/CycleDetailPage'));
 const CoveragePage = lazy(() => import('./pages/households/CoveragePage'));
 const ImportPage = lazy(() => import('./pages/households/ImportPage'));
 
@@ -105,6 +108,9 @@ function AppRoutes() {
         {/* readable with application.read or household.read: the server checks (RequireAuth takes one permission) */}
         <Route path="postings" element={<RequireAuth><PostingsPage /></RequireAuth>} />
         <Route path="postings/:id" element={<RequireAuth><PostingDetailPage /></RequireAuth>} />
+        <Route path="funds" element={<RequireAuth permission="fund.read"><FundsPage /></RequireAuth>} />
+        <Route path="payments" element={<RequireAuth permission="payment.read"><PaymentsPage /></RequireAuth>} />
+        <Route path="payments/:id" element={<RequireAuth permission="payment.read"><CycleDetailPage /></RequireAuth>} />
         <Route path="admin" element={<AdminIndex />} />
         <Route path="admin/orgs" element={<RequireAuth permission="org.read"><OrgsPage /></RequireAuth>} />
         <Route path="admin/users" element={<RequireAuth permission="user.read"><UsersPage /></RequireAuth>} />

@@ -46,10 +46,10 @@ describe('the public posting pages of the demo', () => {
 
     const db = api.database.db
     const members = await db.selectFrom('household_member').select(['name', 'id_number_sealed', 'phone_sealed']).execute()
-    const addresses = await db.selectFrom('household').select('address').execute()
+    const households = await db.selectFrom('household').select(['address', 'bank_account_sealed']).execute()
     const secrets = [
       ...members.flatMap((m) => [m.name, testCipher.decrypt(m.id_number_sealed), ...(m.phone_sealed ? [testCipher.decrypt(m.phone_sealed)] : [])]),
-      ...addresses.map((a) => a.address),
+      ...households.flatMap((h) => [h.address, ...(h.bank_account_sealed ? [testCipher.decrypt(h.bank_account_sealed)] : [])]),
     ].filter((s) => s.length >= 2)
     expect(secrets.length).toBeGreaterThan(1000)
     const text = bodies.join('\n')

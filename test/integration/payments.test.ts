@@ -8,7 +8,8 @@ import { fundOverview, recordReceipt, verifyLedger } from '../../src/server/modu
 import { getHousehold } from '../../src/server/modules/households/households.service.ts'
 import { type JobHandler, JobRunner } from '../../src/server/modules/jobs/jobs.service.ts'
 import { generateJob } from '../../src/server/modules/payments/generate.job.ts'
-import { cancelCycle, createCycle, getCycle, regenerate, submitCycle } from '../../src/server/modules/payments/payments.service.ts'
+import { scanCycle } from '../../src/server/modules/payments/payments.repository.ts'
+import { cancelCycle, createCycle, decideFlag, getCycle, listFlags, regenerate, submitCycle } from '../../src/server/modules/payments/payments.service.ts'
 import { closeEndedPostings } from '../../src/server/modules/postings/postings.service.ts'
 import { type BenefitFormula, checkEligibility, computeBenefit, type EligibilityRule } from '../../src/server/modules/programmes/rules.ts'
 import { AppError } from '../../src/server/platform/errors.ts'
@@ -164,8 +165,8 @@ describe('generation killed in the middle', () => {
       kind: generateJob.kind,
       run: (ctx) =>
         generateJob.run(
-          Object.assign(Object.create(ctx) as typeof ctx, {
-            step: async (work: Parameters<typeof ctx.step>[0]) => {
+          Object.assign(Object.create(ctx) as Parameters<typeof generateJob.run>[0], {
+            step: async (work: Parameters<Parameters<typeof generateJob.run>[0]['step']>[0]) => {
               if (++steps > 2) await released
               return ctx.step(work)
             },
@@ -206,3 +207,46 @@ describe('an application programme', () => {
     expect(await lines(c.id)).toHaveLength(got.length)
   })
 })
+
+describe('supervision flags', () => {
+  it('flags a paid household that exited, one person in two paid households, a shared bank account and an amount over the cap; each can be resolved with a note', async () => {
+    const db = database.db
+    const c = await createCycle(db, fund, { orgId: county.id, programmeId: programmes.living_subsidy_monthly!, period: '2026-12' })
+    await drain()
+    const got = await lines(c.id)
+    expect(got.length).toBeGreaterThan(4)
+    const [a, b, d, e] = got.map((l) => l.household_id) as [string, string, string, string]
+    // a: exited after generation; b and d: one bank account; e: a member of b's household appears in e too
+    await sql`UPDATE household SET status = 'exited', ended_at = now(), end_reason = 'employment_income' WHERE id = ${a}`.execute(db)
+    await sql`UPDATE payment_line SET bank_account_index = 'shared-index' WHERE cycle_id = ${c.id} AND household_id IN (${b}, ${d})`.execute(db)
+    const { id: _id, created_at: _at, ...member } = await db.selectFrom('household_member').selectAll().where('household_id', '=', b).limit(1).executeTakeFirstOrThrow()
+    await db.insertInto('household_member').values({ ...member, household_id: e }).execute()
+    // over the cap: November's and December's amounts together above a cap set just below them
+    const capBefore = await db.selectFrom('programme').select('cap_per_household_year_fen').where('code', '=', 'living_subsidy_monthly').executeTakeFirstOrThrow()
+    await sql`UPDATE programme SET cap_per_household_year_fen = 1 WHERE code = 'living_subsidy_monthly'`.execute(db)
+    try {
+      await submitCycle(db, fund, c.id, { version: (await getCycle(db, fund, c.id)).version })
+    } finally {
+      await sql`UPDATE programme SET cap_per_household_year_fen = ${capBefore.cap_per_household_year_fen} WHERE code = 'living_subsidy_monthly'`.execute(db)
+      await sql`UPDATE household SET status = 'verified', ended_at = NULL, end_reason = NULL WHERE id = ${a}`.execute(db)
+    }
+    const flags = (await listFlags(db, fund, { cycleId: c.id, limit: 200 })).items
+    const of = (kind: string) => flags.filter((f) => f.kind === kind).map((f) => f.householdId).sort()
+    expect(of('ended_household')).toEqual([a])
+    expect(of('shared_account')).toEqual([b, d].sort())
+    expect(of('person_twice')).toEqual(expect.arrayContaining([b, e]))
+    expect(of('over_cap')).toHaveLength(got.length)
+    // a second scan adds nothing
+    const again = await db.transaction().execute(async (trx) => scanCycle(trx, { province_code: '41', id: c.id, programme_id: programmes.living_subsidy_monthly!, period: '2026-12' }, 1n))
+    expect(Object.values(again).every((n) => n === 0)).toBe(true)
+    expect((await listFlags(db, fund, { cycleId: c.id, limit: 200 })).items).toHaveLength(flags.length)
+    // out of scope: none of them
+    expect((await listFlags(db, otherCounty, { cycleId: c.id })).items).toEqual([])
+    const ended = flags.find((f) => f.kind === 'ended_household')!
+    expect((await refusal(decideFlag(db, fund, ended.id, { status: 'resolved', note: '' }))).details).toEqual([expect.objectContaining({ field: 'note' })])
+    const resolved = await decideFlag(db, fund, ended.id, { status: 'resolved', note: '核实：该户12月已脱困，本笔已从发放中剔除' })
+    expect(resolved).toMatchObject({ status: 'resolved', note: '核实：该户12月已脱困，本笔已从发放中剔除' })
+    expect((await refusal(decideFlag(db, fund, ended.id, { status: 'acknowledged', note: '再看看' }))).code).toBe('CONFLICT')
+  })
+})
+

@@ -144,6 +144,10 @@ const declared: { [T in keyof Database]: Columns<Database[T]> } = {
     region_code: true, file_no: true, payee_name: true, bank_name: true, bank_account_sealed: true, bank_account_index: true, amount_fen: true, basis: true,
     status: true, fail_reason: true, bank_serial: true, settled_at: true,
   },
+  payment_flag: {
+    province_code: true, id: true, kind: true, cycle_id: true, line_no: true, household_id: true, region_code: true, details: true, status: true, note: true,
+    decided_by: true, decided_at: true, detected_at: true,
+  },
 }
 
 describe('table types', () => {

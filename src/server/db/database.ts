@@ -19,7 +19,7 @@ import type { HouseholdImportProblemTable, HouseholdImportTable } from '../modul
 import type { JobTable } from '../modules/jobs/jobs.tables.ts'
 import type { EntitlementTable, PostingItemTable, PostingObjectionTable, PostingTable } from '../modules/postings/postings.tables.ts'
 import type { LedgerAccountTable, LedgerEntryTable, LedgerLineTable } from '../modules/funds/funds.tables.ts'
-import type { PaymentCycleTable, PaymentLineTable } from '../modules/payments/payments.tables.ts'
+import type { PaymentCycleTable, PaymentFlagTable, PaymentLineTable } from '../modules/payments/payments.tables.ts'
 import type { OrgTable } from '../modules/orgs/orgs.tables.ts'
 import type { ProgrammeTable } from '../modules/programmes/programmes.tables.ts'
 import type { RegionTable } from '../modules/regions/regions.tables.ts'
@@ -65,6 +65,7 @@ export interface Database {
   ledger_line: LedgerLineTable
   payment_cycle: PaymentCycleTable
   payment_line: PaymentLineTable
+  payment_flag: PaymentFlagTable
 }
 
 export type { Kysely, Transaction } from 'kysely'

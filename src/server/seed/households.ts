@@ -3,10 +3,11 @@ import type { Database, Kysely, Transaction } from '../db/database.ts'
 import * as audit from '../modules/audit/audit.service.ts'
 import { classify, type ClassificationMember } from '../modules/households/classification.ts'
 import { type HardshipCause, hardshipCauses, type Restructuring, type SocialInsuranceStatus, TYPE_SCHEME } from '../modules/households/codes.ts'
-import { PII_PHONE, PII_RESIDENT_ID } from '../modules/households/households.service.ts'
+import { PII_BANK_ACCOUNT, PII_PHONE, PII_RESIDENT_ID } from '../modules/households/households.service.ts'
 import type { Batch, HouseholdMeasureTable, HouseholdMemberTable, HouseholdTable, HouseholdVisitTable } from '../modules/households/households.tables.ts'
 import { standardInForce } from '../modules/standards/standards.service.ts'
 import { chinaDate } from '../platform/china-date.ts'
+import { luhnValid } from '../platform/codes/bank-card.ts'
 import { residentIdCheckChar } from '../platform/codes/resident-id.ts'
 import type { PiiCipher } from '../platform/pii-crypto.ts'
 import { pick, seededRandom } from './random.ts'
@@ -65,6 +66,16 @@ export async function seedDemoHouseholds(db: Kysely<Database>, cipher: PiiCipher
   const today = chinaDate()
   const todayMs = Date.parse(`${today}T00:00:00Z`)
 
+  // Bank accounts come from their own sequence, so adding them left every other demo figure as it was.
+  const bankRandom = seededRandom((options.seed ?? 3_11_2026) + 1)
+  const banks = ['中国工商银行', '中国农业银行', '中国建设银行', '中国银行', '中国邮政储蓄银行', '郑州银行']
+  const bankAccount = () => {
+    if (bankRandom() < 0.05) return { bank_name: null, bank_account_sealed: null, bank_account_index: null }
+    const body = `6217${String(Math.floor(bankRandom() * 1e11)).padStart(11, '0')}`
+    const check = [...'0123456789'].find((d) => luhnValid(body + d))!
+    const account = body + check
+    return { bank_name: `${pick(bankRandom, banks)}${pick(bankRandom, ['中原支行', '二七支行', '金水支行', '营业部'])}`, bank_account_sealed: cipher.encrypt(account), bank_account_index: cipher.blindIndex(PII_BANK_ACCOUNT, account) }
+  }
   const counties = await db.selectFrom('region').select(['code', 'name']).where('province_code', '=', provinceCode).where('level', '=', 'county').orderBy('code').execute()
   const unions = await db
     .selectFrom('org')
@@ -191,6 +202,7 @@ export async function seedDemoHouseholds(db: Kysely<Database>, cipher: PiiCipher
         hukou_type: chance(0.85) ? 'urban' : 'rural',
         housing_type: pick(random, ['owned', 'rented', 'rented', 'public_rental', 'with_relatives'] as const),
         housing_area: String(between(25, 110)),
+        ...bankAccount(),
         employer_name: laidOff || headWork === 'employed' ? `${county.name}${pick(random, ['机械厂', '纺织厂', '煤矿', '化肥厂', '食品公司', '建筑公司'])}` : null,
         in_dibao: inDibao,
         migrant_worker: migrant,

@@ -3736,6 +3736,1810 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/funds": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Funds in the caller’s scope: per organisation and fund type, available, reserved, paid and received by source */
+        get: {
+            parameters: {
+                query?: {
+                    fundType?: "hardship_fund" | "regular_subsidy_fund" | "centre_allowance_fund" | "mutual_aid_fund" | "education_aid_fund" | "training_fund" | "entrepreneurship_fund";
+                    orgId?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** @description whole fen, as a decimal string */
+                                availableFen: string;
+                                fundType: string;
+                                orgId: string;
+                                orgLevel: string;
+                                orgName: string;
+                                /** @description whole fen, as a decimal string */
+                                paidFen: string;
+                                /** @description received from each source (net of reversals) */
+                                receivedFen: {
+                                    [key: string]: string;
+                                };
+                                /** @description whole fen, signed, as a decimal string */
+                                receivedTotalFen: string;
+                                regionCode: string | null;
+                                /** @description whole fen, as a decimal string */
+                                reservedFen: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/funds/allocations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Allocate money from an organisation to one below it (fund.manage); refused when the giver is short */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description YYYY-MM-DD, not in the future; today when omitted */
+                        allocatedOn?: string;
+                        /** @description whole fen above zero */
+                        amountFen: string;
+                        fromOrgId: string;
+                        fundType: string;
+                        memo?: string | null;
+                        reference?: string | null;
+                        /** @description an organisation anywhere below the giver */
+                        toOrgId: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description whole fen, as a decimal string */
+                            amountFen: string;
+                            createdAt: string;
+                            createdByName: string;
+                            fundType: string;
+                            id: string;
+                            /**
+                             * @description receipt, allocation, reserve, release, payment, return (a failed payment back), reversal
+                             * @enum {unknown}
+                             */
+                            kind: "receipt" | "allocation" | "reserve" | "release" | "payment" | "return" | "reversal";
+                            lines: {
+                                /** @description whole fen, signed, as a decimal string */
+                                amountFen: string;
+                                fundType: string;
+                                /** @enum {unknown} */
+                                kind: "available" | "reserved" | "paid" | "receipts";
+                                orgId: string;
+                                orgName: string;
+                                seq: number;
+                                /** @description a receipts account's source; '' otherwise */
+                                source: string;
+                            }[];
+                            memo: string | null;
+                            /** @description YYYY-MM-DD (China) */
+                            occurredOn: string;
+                            orgId: string;
+                            orgName: string;
+                            reference: string | null;
+                            refId: string | null;
+                            /** @description what the entry belongs to, e.g. a payment cycle */
+                            refKind: string | null;
+                            /** @description the reversal of this entry, if any */
+                            reversedBy: string | null;
+                            /** @description the entry this one reverses */
+                            reversesId: string | null;
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/funds/codes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Fund types, sources of funds and entry kinds (closed lists), for the forms */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            entryKinds: ("receipt" | "allocation" | "reserve" | "release" | "payment" | "return" | "reversal")[];
+                            fundTypes: ("hardship_fund" | "regular_subsidy_fund" | "centre_allowance_fund" | "mutual_aid_fund" | "education_aid_fund" | "training_fund" | "entrepreneurship_fund")[];
+                            sources: ("central_finance" | "local_finance" | "enterprise" | "unemployment_insurance" | "union_returned" | "donation" | "income_tax" | "bank_wage_loan")[];
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/funds/entries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Ledger entries in the caller’s scope, newest first (keyset pages) */
+        get: {
+            parameters: {
+                query?: {
+                    cursor?: string;
+                    fundType?: "hardship_fund" | "regular_subsidy_fund" | "centre_allowance_fund" | "mutual_aid_fund" | "education_aid_fund" | "training_fund" | "entrepreneurship_fund";
+                    /** @description receipt, allocation, reserve, release, payment, return (a failed payment back), reversal */
+                    kind?: "receipt" | "allocation" | "reserve" | "release" | "payment" | "return" | "reversal";
+                    limit?: number;
+                    orgId?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** @description whole fen, as a decimal string */
+                                amountFen: string;
+                                createdAt: string;
+                                createdByName: string;
+                                fundType: string;
+                                id: string;
+                                /**
+                                 * @description receipt, allocation, reserve, release, payment, return (a failed payment back), reversal
+                                 * @enum {unknown}
+                                 */
+                                kind: "receipt" | "allocation" | "reserve" | "release" | "payment" | "return" | "reversal";
+                                memo: string | null;
+                                /** @description YYYY-MM-DD (China) */
+                                occurredOn: string;
+                                orgId: string;
+                                orgName: string;
+                                reference: string | null;
+                                refId: string | null;
+                                /** @description what the entry belongs to, e.g. a payment cycle */
+                                refKind: string | null;
+                                /** @description the reversal of this entry, if any */
+                                reversedBy: string | null;
+                                /** @description the entry this one reverses */
+                                reversesId: string | null;
+                            }[];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/funds/entries/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One ledger entry with its lines */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description whole fen, as a decimal string */
+                            amountFen: string;
+                            createdAt: string;
+                            createdByName: string;
+                            fundType: string;
+                            id: string;
+                            /**
+                             * @description receipt, allocation, reserve, release, payment, return (a failed payment back), reversal
+                             * @enum {unknown}
+                             */
+                            kind: "receipt" | "allocation" | "reserve" | "release" | "payment" | "return" | "reversal";
+                            lines: {
+                                /** @description whole fen, signed, as a decimal string */
+                                amountFen: string;
+                                fundType: string;
+                                /** @enum {unknown} */
+                                kind: "available" | "reserved" | "paid" | "receipts";
+                                orgId: string;
+                                orgName: string;
+                                seq: number;
+                                /** @description a receipts account's source; '' otherwise */
+                                source: string;
+                            }[];
+                            memo: string | null;
+                            /** @description YYYY-MM-DD (China) */
+                            occurredOn: string;
+                            orgId: string;
+                            orgName: string;
+                            reference: string | null;
+                            refId: string | null;
+                            /** @description what the entry belongs to, e.g. a payment cycle */
+                            refKind: string | null;
+                            /** @description the reversal of this entry, if any */
+                            reversedBy: string | null;
+                            /** @description the entry this one reverses */
+                            reversesId: string | null;
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/funds/entries/{id}/reverse": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Reverse a receipt or an allocation with a reason (fund.manage): the same lines negated, once; refused when the money has moved on */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        reason: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description whole fen, as a decimal string */
+                            amountFen: string;
+                            createdAt: string;
+                            createdByName: string;
+                            fundType: string;
+                            id: string;
+                            /**
+                             * @description receipt, allocation, reserve, release, payment, return (a failed payment back), reversal
+                             * @enum {unknown}
+                             */
+                            kind: "receipt" | "allocation" | "reserve" | "release" | "payment" | "return" | "reversal";
+                            lines: {
+                                /** @description whole fen, signed, as a decimal string */
+                                amountFen: string;
+                                fundType: string;
+                                /** @enum {unknown} */
+                                kind: "available" | "reserved" | "paid" | "receipts";
+                                orgId: string;
+                                orgName: string;
+                                seq: number;
+                                /** @description a receipts account's source; '' otherwise */
+                                source: string;
+                            }[];
+                            memo: string | null;
+                            /** @description YYYY-MM-DD (China) */
+                            occurredOn: string;
+                            orgId: string;
+                            orgName: string;
+                            reference: string | null;
+                            refId: string | null;
+                            /** @description what the entry belongs to, e.g. a payment cycle */
+                            refKind: string | null;
+                            /** @description the reversal of this entry, if any */
+                            reversedBy: string | null;
+                            /** @description the entry this one reverses */
+                            reversesId: string | null;
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/funds/raised-vs-paid": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Funds raised by source against funds paid in a year, per fund type, in the caller’s scope */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description this year (China) when omitted */
+                    year?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** @enum {unknown} */
+                                fundType: "hardship_fund" | "regular_subsidy_fund" | "centre_allowance_fund" | "mutual_aid_fund" | "education_aid_fund" | "training_fund" | "entrepreneurship_fund";
+                                /** @description whole fen, signed, as a decimal string */
+                                paidFen: string;
+                                /** @description received this year by source (net of reversals) */
+                                receivedFen: {
+                                    [key: string]: string;
+                                };
+                                /** @description whole fen, signed, as a decimal string */
+                                receivedTotalFen: string;
+                            }[];
+                            totals: {
+                                /** @description whole fen, signed, as a decimal string */
+                                paidFen: string;
+                                receivedFen: {
+                                    [key: string]: string;
+                                };
+                                /** @description whole fen, signed, as a decimal string */
+                                receivedTotalFen: string;
+                            };
+                            year: number;
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/funds/receipts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Record money received by an organisation from a source (fund.manage) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description whole fen above zero */
+                        amountFen: string;
+                        fundType: string;
+                        memo?: string | null;
+                        orgId: string;
+                        /** @description YYYY-MM-DD, not in the future; today when omitted */
+                        receivedOn?: string;
+                        /** @description document or bank reference number */
+                        reference?: string | null;
+                        source: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description whole fen, as a decimal string */
+                            amountFen: string;
+                            createdAt: string;
+                            createdByName: string;
+                            fundType: string;
+                            id: string;
+                            /**
+                             * @description receipt, allocation, reserve, release, payment, return (a failed payment back), reversal
+                             * @enum {unknown}
+                             */
+                            kind: "receipt" | "allocation" | "reserve" | "release" | "payment" | "return" | "reversal";
+                            lines: {
+                                /** @description whole fen, signed, as a decimal string */
+                                amountFen: string;
+                                fundType: string;
+                                /** @enum {unknown} */
+                                kind: "available" | "reserved" | "paid" | "receipts";
+                                orgId: string;
+                                orgName: string;
+                                seq: number;
+                                /** @description a receipts account's source; '' otherwise */
+                                source: string;
+                            }[];
+                            memo: string | null;
+                            /** @description YYYY-MM-DD (China) */
+                            occurredOn: string;
+                            orgId: string;
+                            orgName: string;
+                            reference: string | null;
+                            refId: string | null;
+                            /** @description what the entry belongs to, e.g. a payment cycle */
+                            refKind: string | null;
+                            /** @description the reversal of this entry, if any */
+                            reversedBy: string | null;
+                            /** @description the entry this one reverses */
+                            reversesId: string | null;
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/funds/statement": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An account’s statement for a month: opening balance, lines with the running balance, closing balance */
+        get: {
+            parameters: {
+                query: {
+                    fundType: string;
+                    /** @description available (default), reserved or paid */
+                    kind?: string;
+                    /** @description YYYY-MM (China); this month when omitted */
+                    month?: string;
+                    orgId: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description whole fen, signed, as a decimal string */
+                            closingFen: string;
+                            /** @description YYYY-MM-DD (China) */
+                            from: string;
+                            fundType: string;
+                            /** @enum {unknown} */
+                            kind: "available" | "reserved" | "paid" | "receipts";
+                            lines: {
+                                /** @description whole fen, signed, as a decimal string */
+                                amountFen: string;
+                                at: string;
+                                /** @description whole fen, signed, as a decimal string */
+                                balanceFen: string;
+                                byName: string;
+                                entryId: string;
+                                /**
+                                 * @description receipt, allocation, reserve, release, payment, return (a failed payment back), reversal
+                                 * @enum {unknown}
+                                 */
+                                kind: "receipt" | "allocation" | "reserve" | "release" | "payment" | "return" | "reversal";
+                                memo: string | null;
+                                /** @description YYYY-MM-DD (China) */
+                                occurredOn: string;
+                                reference: string | null;
+                            }[];
+                            /** @description whole fen, signed, as a decimal string */
+                            openingFen: string;
+                            orgId: string;
+                            orgName: string;
+                            /** @description the first day after the period */
+                            to: string;
+                            /** @description more lines than one statement holds: narrow the period */
+                            truncated: boolean;
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/funds/statement.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The same statement as an .xlsx sheet */
+        get: {
+            parameters: {
+                query: {
+                    fundType: string;
+                    /** @description available (default), reserved or paid */
+                    kind?: string;
+                    /** @description YYYY-MM (China); this month when omitted */
+                    month?: string;
+                    orgId: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description the workbook */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/household-imports": {
         parameters: {
             query?: never;
@@ -12024,6 +13828,2488 @@ export interface paths {
                 };
             };
         };
+        trace?: never;
+    };
+    "/api/payments/cycles": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Cycles in the caller’s scope, newest first */
+        get: {
+            parameters: {
+                query?: {
+                    cursor?: string;
+                    limit?: number;
+                    programmeId?: string;
+                    status?: "draft" | "generating" | "submitted" | "approved" | "exported" | "paid" | "partly_failed" | "closed" | "cancelled";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                approvalId: string | null;
+                                /** @enum {unknown} */
+                                basis: "households" | "entitlements";
+                                createdAt: string;
+                                createdBy: string | null;
+                                createdByName: string | null;
+                                failedCount: number;
+                                /** @description whole fen (分), as a decimal string */
+                                failedFen: string;
+                                fundType: string;
+                                id: string;
+                                jobId: string | null;
+                                lineCount: number;
+                                orgId: string;
+                                orgName: string;
+                                paidCount: number;
+                                /** @description whole fen (分), as a decimal string */
+                                paidFen: string;
+                                period: string;
+                                programmeCode: string;
+                                programmeId: string;
+                                programmeNameEn: string;
+                                programmeNameZh: string;
+                                regionCode: string;
+                                reserveEntryId: string | null;
+                                /** @enum {unknown} */
+                                status: "draft" | "generating" | "submitted" | "approved" | "exported" | "paid" | "partly_failed" | "closed" | "cancelled";
+                                /** @description whole fen (分), as a decimal string */
+                                totalFen: string;
+                                updatedAt: string;
+                                version: number;
+                            }[];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Create a cycle for programme × period × organisation; its lines are generated by a job (jobId) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        orgId: string;
+                        /** @description the programme's period: '2026-11', '2026Q4', '2026', '2026/2027' */
+                        period: string;
+                        programmeId: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            approvalId: string | null;
+                            /** @enum {unknown} */
+                            basis: "households" | "entitlements";
+                            createdAt: string;
+                            createdBy: string | null;
+                            createdByName: string | null;
+                            failedCount: number;
+                            /** @description whole fen (分), as a decimal string */
+                            failedFen: string;
+                            fundType: string;
+                            id: string;
+                            jobId: string | null;
+                            lineCount: number;
+                            orgId: string;
+                            orgName: string;
+                            paidCount: number;
+                            /** @description whole fen (分), as a decimal string */
+                            paidFen: string;
+                            period: string;
+                            programmeCode: string;
+                            programmeId: string;
+                            programmeNameEn: string;
+                            programmeNameZh: string;
+                            regionCode: string;
+                            reserveEntryId: string | null;
+                            /** @enum {unknown} */
+                            status: "draft" | "generating" | "submitted" | "approved" | "exported" | "paid" | "partly_failed" | "closed" | "cancelled";
+                            /** @description whole fen (分), as a decimal string */
+                            totalFen: string;
+                            updatedAt: string;
+                            version: number;
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/payments/cycles/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            approvalId: string | null;
+                            /** @enum {unknown} */
+                            basis: "households" | "entitlements";
+                            createdAt: string;
+                            createdBy: string | null;
+                            createdByName: string | null;
+                            failedCount: number;
+                            /** @description whole fen (分), as a decimal string */
+                            failedFen: string;
+                            fundType: string;
+                            id: string;
+                            jobId: string | null;
+                            lineCount: number;
+                            orgId: string;
+                            orgName: string;
+                            paidCount: number;
+                            /** @description whole fen (分), as a decimal string */
+                            paidFen: string;
+                            period: string;
+                            programmeCode: string;
+                            programmeId: string;
+                            programmeNameEn: string;
+                            programmeNameZh: string;
+                            regionCode: string;
+                            reserveEntryId: string | null;
+                            /** @enum {unknown} */
+                            status: "draft" | "generating" | "submitted" | "approved" | "exported" | "paid" | "partly_failed" | "closed" | "cancelled";
+                            /** @description whole fen (分), as a decimal string */
+                            totalFen: string;
+                            updatedAt: string;
+                            version: number;
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/payments/cycles/{id}/bank-file": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Download the exported bank file (参考号, 户名, 开户行, 账号, 金额（元）): full bank accounts, audited */
+        get: {
+            parameters: {
+                query?: {
+                    format?: "xlsx" | "csv";
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description the .xlsx or .csv file */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/payments/cycles/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Cancel a draft cycle: its lines go */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            approvalId: string | null;
+                            /** @enum {unknown} */
+                            basis: "households" | "entitlements";
+                            createdAt: string;
+                            createdBy: string | null;
+                            createdByName: string | null;
+                            failedCount: number;
+                            /** @description whole fen (分), as a decimal string */
+                            failedFen: string;
+                            fundType: string;
+                            id: string;
+                            jobId: string | null;
+                            lineCount: number;
+                            orgId: string;
+                            orgName: string;
+                            paidCount: number;
+                            /** @description whole fen (分), as a decimal string */
+                            paidFen: string;
+                            period: string;
+                            programmeCode: string;
+                            programmeId: string;
+                            programmeNameEn: string;
+                            programmeNameZh: string;
+                            regionCode: string;
+                            reserveEntryId: string | null;
+                            /** @enum {unknown} */
+                            status: "draft" | "generating" | "submitted" | "approved" | "exported" | "paid" | "partly_failed" | "closed" | "cancelled";
+                            /** @description whole fen (分), as a decimal string */
+                            totalFen: string;
+                            updatedAt: string;
+                            version: number;
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/payments/cycles/{id}/close": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Close a settled cycle that reconciles */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            approvalId: string | null;
+                            /** @enum {unknown} */
+                            basis: "households" | "entitlements";
+                            createdAt: string;
+                            createdBy: string | null;
+                            createdByName: string | null;
+                            failedCount: number;
+                            /** @description whole fen (分), as a decimal string */
+                            failedFen: string;
+                            fundType: string;
+                            id: string;
+                            jobId: string | null;
+                            lineCount: number;
+                            orgId: string;
+                            orgName: string;
+                            paidCount: number;
+                            /** @description whole fen (分), as a decimal string */
+                            paidFen: string;
+                            period: string;
+                            programmeCode: string;
+                            programmeId: string;
+                            programmeNameEn: string;
+                            programmeNameZh: string;
+                            regionCode: string;
+                            reserveEntryId: string | null;
+                            /** @enum {unknown} */
+                            status: "draft" | "generating" | "submitted" | "approved" | "exported" | "paid" | "partly_failed" | "closed" | "cancelled";
+                            /** @description whole fen (分), as a decimal string */
+                            totalFen: string;
+                            updatedAt: string;
+                            version: number;
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/payments/cycles/{id}/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Export the bank file of an approved cycle (a job); the cycle becomes exported */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            job: {
+                                cancelRequested: boolean;
+                                createdAt: string;
+                                error: string | null;
+                                finishedAt: string | null;
+                                id: string;
+                                kind: string;
+                                /** @description 0–100; null while the total is unknown */
+                                percent: number | null;
+                                progressDone: number;
+                                progressTotal: number | null;
+                                result: unknown;
+                                startedAt: string | null;
+                                /** @enum {unknown} */
+                                status: "queued" | "running" | "succeeded" | "failed" | "cancelled";
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/payments/cycles/{id}/lines": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A page of the cycle’s lines in line order; bank accounts masked */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description the last line number seen */
+                    after?: number;
+                    limit?: number;
+                    status?: "pending" | "paid" | "failed";
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** @description whole fen (分), as a decimal string */
+                                amountFen: string;
+                                bankAccountMasked: string | null;
+                                bankName: string | null;
+                                bankSerial: string | null;
+                                basis: unknown;
+                                carriedFromCycle: string | null;
+                                entitlementId: string | null;
+                                failReason: string | null;
+                                fileNo: string;
+                                forPeriod: string;
+                                householdId: string;
+                                lineNo: number;
+                                payeeName: string;
+                                regionCode: string;
+                                settledAt: string | null;
+                                /** @enum {unknown} */
+                                status: "pending" | "paid" | "failed";
+                            }[];
+                            nextAfter: number | null;
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/payments/cycles/{id}/reconciliation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The cycle’s lines, bank results and ledger tied together to the fen */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            balanced: boolean;
+                            failed: {
+                                count: number;
+                                /** @description whole fen (分), as a decimal string */
+                                totalFen: string;
+                            };
+                            ledger: {
+                                /** @description whole fen (分), as a decimal string */
+                                paidFen: string;
+                                /** @description whole fen (分), as a decimal string */
+                                reservedFen: string;
+                                /** @description whole fen (分), as a decimal string */
+                                returnedFen: string;
+                            };
+                            lines: {
+                                count: number;
+                                /** @description whole fen (分), as a decimal string */
+                                totalFen: string;
+                            };
+                            paid: {
+                                count: number;
+                                /** @description whole fen (分), as a decimal string */
+                                totalFen: string;
+                            };
+                            pending: {
+                                count: number;
+                                /** @description whole fen (分), as a decimal string */
+                                totalFen: string;
+                            };
+                            problems: string[];
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/payments/cycles/{id}/regenerate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Generate a draft cycle again: only households without a line are added */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            approvalId: string | null;
+                            /** @enum {unknown} */
+                            basis: "households" | "entitlements";
+                            createdAt: string;
+                            createdBy: string | null;
+                            createdByName: string | null;
+                            failedCount: number;
+                            /** @description whole fen (分), as a decimal string */
+                            failedFen: string;
+                            fundType: string;
+                            id: string;
+                            jobId: string | null;
+                            lineCount: number;
+                            orgId: string;
+                            orgName: string;
+                            paidCount: number;
+                            /** @description whole fen (分), as a decimal string */
+                            paidFen: string;
+                            period: string;
+                            programmeCode: string;
+                            programmeId: string;
+                            programmeNameEn: string;
+                            programmeNameZh: string;
+                            regionCode: string;
+                            reserveEntryId: string | null;
+                            /** @enum {unknown} */
+                            status: "draft" | "generating" | "submitted" | "approved" | "exported" | "paid" | "partly_failed" | "closed" | "cancelled";
+                            /** @description whole fen (分), as a decimal string */
+                            totalFen: string;
+                            updatedAt: string;
+                            version: number;
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/payments/cycles/{id}/results": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Upload the bank results (multipart field "file": .xlsx or .csv with 参考号, 结果 (成功/失败), 失败原因, 银行流水号); applied by a job */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            job: {
+                                cancelRequested: boolean;
+                                createdAt: string;
+                                error: string | null;
+                                finishedAt: string | null;
+                                id: string;
+                                kind: string;
+                                /** @description 0–100; null while the total is unknown */
+                                percent: number | null;
+                                progressDone: number;
+                                progressTotal: number | null;
+                                result: unknown;
+                                startedAt: string | null;
+                                /** @enum {unknown} */
+                                status: "queued" | "running" | "succeeded" | "failed" | "cancelled";
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/payments/cycles/{id}/submit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send a draft cycle for approval (the version you saw) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        opinion?: string | null;
+                        version: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            approvalId: string | null;
+                            /** @enum {unknown} */
+                            basis: "households" | "entitlements";
+                            createdAt: string;
+                            createdBy: string | null;
+                            createdByName: string | null;
+                            failedCount: number;
+                            /** @description whole fen (分), as a decimal string */
+                            failedFen: string;
+                            fundType: string;
+                            id: string;
+                            jobId: string | null;
+                            lineCount: number;
+                            orgId: string;
+                            orgName: string;
+                            paidCount: number;
+                            /** @description whole fen (分), as a decimal string */
+                            paidFen: string;
+                            period: string;
+                            programmeCode: string;
+                            programmeId: string;
+                            programmeNameEn: string;
+                            programmeNameZh: string;
+                            regionCode: string;
+                            reserveEntryId: string | null;
+                            /** @enum {unknown} */
+                            status: "draft" | "generating" | "submitted" | "approved" | "exported" | "paid" | "partly_failed" | "closed" | "cancelled";
+                            /** @description whole fen (分), as a decimal string */
+                            totalFen: string;
+                            updatedAt: string;
+                            version: number;
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/payments/flags": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Supervision flags in the caller’s scope, newest first */
+        get: {
+            parameters: {
+                query?: {
+                    cursor?: string;
+                    cycleId?: string;
+                    kind?: "ended_household" | "person_twice" | "over_cap" | "shared_account";
+                    limit?: number;
+                    status?: "open" | "acknowledged" | "resolved";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                cycleId: string;
+                                decidedAt: string | null;
+                                decidedByName: string | null;
+                                details: unknown;
+                                detectedAt: string;
+                                fileNo: string;
+                                headName: string;
+                                householdId: string;
+                                id: string;
+                                /**
+                                 * @description ended_household: paid after exit or removal; person_twice: one person paid in two households; over_cap: above the yearly cap; shared_account: one bank account, several households
+                                 * @enum {unknown}
+                                 */
+                                kind: "ended_household" | "person_twice" | "over_cap" | "shared_account";
+                                lineNo: number;
+                                note: string | null;
+                                period: string;
+                                programmeNameEn: string;
+                                programmeNameZh: string;
+                                regionCode: string;
+                                /** @enum {unknown} */
+                                status: "open" | "acknowledged" | "resolved";
+                            }[];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/payments/flags/{id}/decide": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Acknowledge or resolve a flag, with a note */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        note: string;
+                        /** @enum {unknown} */
+                        status: "acknowledged" | "resolved";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            cycleId: string;
+                            decidedAt: string | null;
+                            decidedByName: string | null;
+                            details: unknown;
+                            detectedAt: string;
+                            fileNo: string;
+                            headName: string;
+                            householdId: string;
+                            id: string;
+                            /**
+                             * @description ended_household: paid after exit or removal; person_twice: one person paid in two households; over_cap: above the yearly cap; shared_account: one bank account, several households
+                             * @enum {unknown}
+                             */
+                            kind: "ended_household" | "person_twice" | "over_cap" | "shared_account";
+                            lineNo: number;
+                            note: string | null;
+                            period: string;
+                            programmeNameEn: string;
+                            programmeNameZh: string;
+                            regionCode: string;
+                            /** @enum {unknown} */
+                            status: "open" | "acknowledged" | "resolved";
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error: a stable code, a message in the caller's language, and details (invalid fields for VALIDATION_FAILED). */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_LOCKED" | "RATE_LIMITED" | "CSRF_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_FAILED" | "CONFLICT" | "USERNAME_TAKEN" | "NOT_READY" | "INTERNAL";
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/postings": {

@@ -68,6 +68,7 @@ const en: Messages = {
   'nav.programmes': 'Programmes',
   'nav.postings': 'Public postings',
   'nav.funds': 'Funds',
+  'nav.payments': 'Payment cycles',
   'nav.centres': 'Re-employment centres',
   'nav.monitoring': 'Monitoring',
   'nav.reports': 'Reports',

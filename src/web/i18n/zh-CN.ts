@@ -70,6 +70,7 @@ const zhCN = {
   'nav.programmes': '帮扶项目',
   'nav.postings': '公示管理',
   'nav.funds': '资金管理',
+  'nav.payments': '资金发放',
   'nav.centres': '再就业服务中心',
   'nav.monitoring': '重点监控',
   'nav.reports': '统计报表',

@@ -15,6 +15,7 @@ import {
   SafetyCertificateOutlined,
   SettingOutlined,
   ShopOutlined,
+  TransactionOutlined,
   UserOutlined,
 } from '@ant-design/icons';
 import type { MessageKey } from '../i18n/zh-CN';
@@ -58,7 +59,6 @@ export const HOUSEHOLDS_NAV: NavLeaf = {
 
 /** Modules that are planned but not built yet: they render a "coming soon" page. */
 export const UPCOMING_MODULES: NavLeaf[] = [
-  { key: 'funds', path: '/funds', label: 'nav.funds', icon: <MoneyCollectOutlined />, permission: 'fund.read', testId: 'nav-funds' },
   { key: 'centres', path: '/centres', label: 'nav.centres', icon: <ShopOutlined />, permission: 'centre.read', testId: 'nav-centres' },
   { key: 'monitoring', path: '/monitoring', label: 'nav.monitoring', icon: <AlertOutlined />, permission: 'monitor.read', testId: 'nav-monitoring' },
   { key: 'reports', path: '/reports', label: 'nav.reports', icon: <BarChartOutlined />, permission: 'report.read', testId: 'nav-reports' },
@@ -79,6 +79,8 @@ export const NAVIGATION: NavEntry[] = [
   { key: 'approvals', path: '/approvals', label: 'appr.nav', icon: <FileDoneOutlined />, anyPermission: ['household.approve', 'application.approve', 'payment.approve'], testId: 'nav-approvals' },
   { key: 'programmes', path: '/programmes', label: 'nav.programmes', icon: <GiftOutlined />, permission: 'programme.read', testId: 'nav-programmes' },
   { key: 'postings', path: '/postings', label: 'nav.postings', icon: <NotificationOutlined />, anyPermission: ['application.approve', 'household.approve'], testId: 'nav-postings' },
+  { key: 'funds', path: '/funds', label: 'nav.funds', icon: <MoneyCollectOutlined />, permission: 'fund.read', testId: 'nav-funds' },
+  { key: 'payments', path: '/payments', label: 'nav.payments', icon: <TransactionOutlined />, permission: 'payment.read', testId: 'nav-payments' },
   ...UPCOMING_MODULES,
   { key: 'admin', path: '/admin', label: 'nav.admin', icon: <SettingOutlined />, testId: 'nav-admin', children: ADMIN_PAGES },
 ];

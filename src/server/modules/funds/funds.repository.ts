@@ -248,3 +248,22 @@ export async function ledgerProblems(db: Executor) {
     WHERE a.balance_fen <> coalesce(s.total, 0)`.execute(db)
   return { unbalanced: unbalanced.rows, mismatched: mismatched.rows }
 }
+
+/**
+ * Funds raised by source against funds paid in one year (by the entries' dates), per fund type, over
+ * the accounts of organisations in the scope: the net of the lines on receipts accounts (negative:
+ * money in) and on paid accounts.
+ */
+export function movementsOfYear(db: Executor, scope: DataScope, year: number) {
+  return db
+    .selectFrom('ledger_line as l')
+    .innerJoin('ledger_entry as e', (j) => j.onRef('e.province_code', '=', 'l.province_code').onRef('e.id', '=', 'l.entry_id'))
+    .innerJoin('ledger_account as a', (j) => j.onRef('a.province_code', '=', 'l.account_province_code').onRef('a.id', '=', 'l.account_id'))
+    .innerJoin('org as o', 'o.id', 'a.org_id')
+    .select(['a.fund_type', 'a.kind', 'a.source', sql<string>`sum(l.amount_fen)::text`.as('total')])
+    .where('a.kind', 'in', ['receipts', 'paid'])
+    .where(sql<boolean>`e.occurred_on >= ${`${year}-01-01`}::date AND e.occurred_on < ${`${year + 1}-01-01`}::date`)
+    .where(inScope(scope, { region: 'o.region_code', industry: 'o.industry' }))
+    .groupBy(['a.fund_type', 'a.kind', 'a.source'])
+    .execute()
+}

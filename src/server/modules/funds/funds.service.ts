@@ -406,3 +406,45 @@ export async function verifyLedger(db: Kysely<Database>): Promise<{ ok: boolean;
   const r = await repo.ledgerProblems(db)
   return { ok: r.unbalanced.length === 0 && r.mismatched.length === 0, unbalancedEntries: r.unbalanced.map((u) => u.entry_id), mismatchedAccounts: r.mismatched }
 }
+
+// ---------------------------------------------------------------- reads for the pages and reports
+
+/** A statement with its organisation's name, for the page and the Excel sheet. */
+export async function namedStatement(db: Kysely<Database>, p: Principal, f: { orgId: string; fundType: string; kind?: string; month?: string }): Promise<Statement & { orgName: string }> {
+  const s = await statement(db, p, f)
+  const org = await orgOf(db, p, s.orgId)
+  return { ...s, orgName: org.name }
+}
+
+export interface RaisedVsPaidRow {
+  fundType: FundType
+  /** received this year from each source, net of reversals */
+  receivedFen: Record<string, bigint>
+  receivedTotalFen: bigint
+  paidFen: bigint
+}
+
+/** Funds raised by source against funds paid in a year (China dates), per fund type, in the caller's scope. */
+export async function raisedVsPaid(db: Kysely<Database>, p: Principal, f: { year?: number } = {}): Promise<{ year: number; items: RaisedVsPaidRow[]; totals: Omit<RaisedVsPaidRow, 'fundType'> }> {
+  requirePermission(p, 'fund.read')
+  const year = f.year ?? Number(chinaDate().slice(0, 4))
+  if (!Number.isInteger(year) || year < 2000 || year > 2100) throw new AppError('VALIDATION_FAILED', undefined, [{ field: 'year', message: text('must be a year from 2000 to 2100', '须为 2000 至 2100 之间的年份') }])
+  const rows = await repo.movementsOfYear(db, p.scope, year)
+  const items: RaisedVsPaidRow[] = fundTypes.map((fundType) => ({ fundType, receivedFen: {}, receivedTotalFen: 0n, paidFen: 0n }))
+  const totals: Omit<RaisedVsPaidRow, 'fundType'> = { receivedFen: {}, receivedTotalFen: 0n, paidFen: 0n }
+  for (const r of rows) {
+    const item = items.find((i) => i.fundType === r.fund_type)
+    if (!item) continue
+    const amount = BigInt(r.total)
+    if (r.kind === 'paid') {
+      item.paidFen += amount
+      totals.paidFen += amount
+    } else {
+      item.receivedFen[r.source] = (item.receivedFen[r.source] ?? 0n) - amount
+      item.receivedTotalFen -= amount
+      totals.receivedFen[r.source] = (totals.receivedFen[r.source] ?? 0n) - amount
+      totals.receivedTotalFen -= amount
+    }
+  }
+  return { year, items, totals }
+}

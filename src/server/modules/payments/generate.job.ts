@@ -36,7 +36,7 @@ export const generateJob: JobHandler<GenerateParams, Checkpoint, { lines: number
   async run(ctx) {
     const c = await repo.findCycle(ctx.db, ctx.params.cycleId)
     if (!c) throw new Error(`payment cycle ${ctx.params.cycleId} not found`)
-    const programme = await ctx.db.selectFrom('programme').select(['eligibility', 'formula']).where('id', '=', c.programme_id).executeTakeFirstOrThrow()
+    const programme = await ctx.db.selectFrom('programme').select(['eligibility', 'formula', 'cap_per_household_year_fen']).where('id', '=', c.programme_id).executeTakeFirstOrThrow()
     const prefix = regionPrefixOf(c.region_code)
     const key = { provinceCode: c.province_code, cycleId: c.id, programmeId: c.programme_id, period: c.period, regionPrefix: prefix, orgId: c.org_id }
     const chunk = ctx.params.chunkSize ?? GENERATE_CHUNK
@@ -78,6 +78,8 @@ export const generateJob: JobHandler<GenerateParams, Checkpoint, { lines: number
       lines = t.count
       if (locked && locked.status === 'generating') {
         await repo.updateCycle(trx, locked, { status: 'draft', line_count: t.count, total_fen: t.totalFen })
+        const cap = programme.cap_per_household_year_fen
+        await repo.scanCycle(trx, c, cap === null ? null : BigInt(cap))
         await audit.record(trx, {
           actor: { id: null, name: 'system' },
           action: 'payment.cycle_generated',

@@ -246,3 +246,159 @@ export function linesPage(db: Executor, provinceCode: string, cycleId: string, f
 }
 
 export type LineRow = Awaited<ReturnType<typeof linesPage>>[number]
+
+/** Every line's number and status: what a bank results file is checked against. */
+export function lineStatuses(db: Executor, provinceCode: string, cycleId: string) {
+  return db.selectFrom('payment_line').select(['line_no', 'status']).where('province_code', '=', provinceCode).where('cycle_id', '=', cycleId).execute()
+}
+
+/**
+ * Settles pending lines from a bank's results (a line already settled is left alone, so a repeat
+ * settles nothing twice); paid entitlements are marked paid. Answers the sums actually settled.
+ */
+export async function settleLines(
+  trx: Transaction<Database>,
+  provinceCode: string,
+  cycleId: string,
+  rows: readonly { lineNo: number; paid: boolean; reason: string | null; serial: string | null }[],
+): Promise<{ paidCount: number; paidFen: bigint; failedCount: number; failedFen: bigint }> {
+  if (rows.length === 0) return { paidCount: 0, paidFen: 0n, failedCount: 0, failedFen: 0n }
+  const values = sql.join(rows.map((r) => sql`(${r.lineNo}::int, ${r.paid}::boolean, ${r.reason}::text, ${r.serial}::text)`))
+  const updated = await sql<{ status: 'paid' | 'failed'; amount_fen: string; entitlement_id: string | null }>`
+    UPDATE payment_line l SET status = CASE WHEN v.paid THEN 'paid' ELSE 'failed' END, fail_reason = v.reason, bank_serial = v.serial, settled_at = now()
+    FROM (VALUES ${values}) AS v(line_no, paid, reason, serial)
+    WHERE l.province_code = ${provinceCode} AND l.cycle_id = ${cycleId}::uuid AND l.line_no = v.line_no AND l.status = 'pending'
+    RETURNING l.status, l.amount_fen::text, l.entitlement_id`.execute(trx)
+  const paidEntitlements = updated.rows.filter((r) => r.status === 'paid' && r.entitlement_id).map((r) => r.entitlement_id!)
+  if (paidEntitlements.length) await trx.updateTable('entitlement').set({ status: 'paid' }).where('province_code', '=', provinceCode).where('id', 'in', paidEntitlements).execute()
+  const sum = (s: 'paid' | 'failed') => updated.rows.filter((r) => r.status === s).reduce((t, r) => t + BigInt(r.amount_fen), 0n)
+  return {
+    paidCount: updated.rows.filter((r) => r.status === 'paid').length,
+    paidFen: sum('paid'),
+    failedCount: updated.rows.filter((r) => r.status === 'failed').length,
+    failedFen: sum('failed'),
+  }
+}
+
+/** What the ledger holds for a cycle: reserved, paid out and returned, from its entries. */
+export async function ledgerOfCycle(db: Executor, cycleId: string) {
+  const r = await db
+    .selectFrom('ledger_entry')
+    .select([
+      sql<string>`coalesce(sum(amount_fen) FILTER (WHERE kind = 'reserve'), 0)::text`.as('reserved'),
+      sql<string>`coalesce(sum(amount_fen) FILTER (WHERE kind = 'payment'), 0)::text`.as('paid'),
+      sql<string>`coalesce(sum(amount_fen) FILTER (WHERE kind = 'return'), 0)::text`.as('returned'),
+    ])
+    .where('ref_kind', '=', 'payment_cycle')
+    .where('ref_id', '=', cycleId)
+    .executeTakeFirstOrThrow()
+  return { reservedFen: BigInt(r.reserved), paidFen: BigInt(r.paid), returnedFen: BigInt(r.returned) }
+}
+
+// ---------------------------------------------------------------- supervision flags
+
+/**
+ * Scans one cycle's lines (not failed) and records a flag per finding; a finding already flagged is
+ * left as it is (the unique key), so a scan may run again. Answers the number of new flags by kind.
+ */
+export async function scanCycle(trx: Transaction<Database>, c: { province_code: string; id: string; programme_id: string; period: string }, capFen: bigint | null): Promise<Record<string, number>> {
+  const found: Record<string, number> = {}
+  const insert = async (kind: string, select: RawBuilder<unknown>) => {
+    const r = await sql<{ n: number }>`
+      WITH found AS (${select}), ins AS (
+        INSERT INTO payment_flag (province_code, kind, cycle_id, line_no, household_id, region_code, details)
+        SELECT ${c.province_code}, ${kind}, ${c.id}::uuid, line_no, household_id, region_code, details FROM found
+        ON CONFLICT (province_code, kind, cycle_id, line_no) DO NOTHING RETURNING 1
+      ) SELECT count(*)::int AS n FROM ins`.execute(trx)
+    found[kind] = r.rows[0]?.n ?? 0
+  }
+  const lines = sql`(SELECT * FROM payment_line WHERE province_code = ${c.province_code} AND cycle_id = ${c.id}::uuid AND status <> 'failed') l`
+  // a payment to a household that has exited or been removed
+  await insert(
+    'ended_household',
+    sql`SELECT l.line_no, l.household_id, l.region_code, jsonb_build_object('status', h.status, 'endedAt', h.ended_at, 'endReason', h.end_reason) AS details
+        FROM ${lines} JOIN household h ON h.province_code = l.province_code AND h.id = l.household_id
+        WHERE h.status IN ('exited', 'removed')`,
+  )
+  // one person (by ID number) in two households paid for the same programme and period
+  await insert(
+    'person_twice',
+    sql`SELECT DISTINCT ON (l.line_no) l.line_no, l.household_id, l.region_code,
+               jsonb_build_object('otherHouseholdId', l2.household_id, 'otherFileNo', l2.file_no, 'otherCycleId', l2.cycle_id) AS details
+        FROM ${lines}
+        JOIN household_member m ON m.province_code = l.province_code AND m.household_id = l.household_id
+        JOIN household_member m2 ON m2.id_number_index = m.id_number_index AND m2.household_id <> m.household_id
+        JOIN payment_line l2 ON l2.province_code = m2.province_code AND l2.household_id = m2.household_id
+             AND l2.programme_id = l.programme_id AND l2.for_period = l.for_period AND l2.status <> 'failed'
+        ORDER BY l.line_no`,
+  )
+  // more than the programme's yearly cap paid to a household this year (lines of every cycle, not failed)
+  if (capFen !== null) {
+    const year = c.period.slice(0, 4)
+    await insert(
+      'over_cap',
+      sql`SELECT l.line_no, l.household_id, l.region_code, jsonb_build_object('paidThisYearFen', t.total::text, 'capFen', ${capFen.toString()}::text, 'year', ${year}::text) AS details
+          FROM ${lines}
+          JOIN LATERAL (SELECT sum(x.amount_fen) AS total FROM payment_line x
+                        WHERE x.province_code = l.province_code AND x.household_id = l.household_id AND x.programme_id = l.programme_id
+                          AND x.status <> 'failed' AND left(x.for_period, 4) = ${year}) t ON true
+          WHERE t.total > ${capFen.toString()}::bigint`,
+    )
+  }
+  // one bank account on lines of different households of this cycle
+  await insert(
+    'shared_account',
+    sql`SELECT l.line_no, l.household_id, l.region_code, jsonb_build_object('households', s.households) AS details
+        FROM ${lines}
+        JOIN (SELECT bank_account_index, count(DISTINCT household_id) AS households FROM payment_line
+              WHERE province_code = ${c.province_code} AND cycle_id = ${c.id}::uuid AND status <> 'failed' AND bank_account_index IS NOT NULL
+              GROUP BY bank_account_index HAVING count(DISTINCT household_id) > 1) s ON s.bank_account_index = l.bank_account_index`,
+  )
+  return found
+}
+
+export function listFlagsInScope(db: Executor, scope: DataScope, f: { id?: string; status?: string; kind?: string; cycleId?: string; before?: { detectedAt: string; id: string }; limit: number }) {
+  let q = db
+    .selectFrom('payment_flag as f')
+    .innerJoin('payment_cycle as c', (j) => j.onRef('c.province_code', '=', 'f.province_code').onRef('c.id', '=', 'f.cycle_id'))
+    .innerJoin('programme as g', 'g.id', 'c.programme_id')
+    .innerJoin('household as h', (j) => j.onRef('h.province_code', '=', 'f.province_code').onRef('h.id', '=', 'f.household_id'))
+    .leftJoin('app_user as u', 'u.id', 'f.decided_by')
+    .select([
+      'f.province_code',
+      'f.id',
+      'f.kind',
+      'f.cycle_id',
+      'c.period',
+      'g.name_zh as programme_name_zh',
+      'g.name_en as programme_name_en',
+      'f.line_no',
+      'f.household_id',
+      'h.file_no',
+      'h.head_name',
+      'f.region_code',
+      'f.details',
+      'f.status',
+      'f.note',
+      'u.display_name as decided_by_name',
+      'f.decided_at',
+      'f.detected_at',
+    ])
+    .where(inScope(scope, { region: 'f.region_code' }))
+  if (f.id) q = q.where('f.id', '=', f.id)
+  if (f.status) q = q.where('f.status', '=', f.status as 'open')
+  if (f.kind) q = q.where('f.kind', '=', f.kind as 'over_cap')
+  if (f.cycleId) q = q.where('f.cycle_id', '=', f.cycleId)
+  if (f.before) q = q.where(sql<boolean>`(f.detected_at, f.id) < (${f.before.detectedAt}::timestamptz, ${f.before.id}::uuid)`)
+  return q.orderBy('f.detected_at', 'desc').orderBy('f.id', 'desc').limit(f.limit).execute()
+}
+
+export type FlagRow = Awaited<ReturnType<typeof listFlagsInScope>>[number]
+
+export function lockFlagInScope(trx: Transaction<Database>, scope: DataScope, id: string) {
+  return trx.selectFrom('payment_flag as f').select(['f.province_code', 'f.id', 'f.status', 'f.region_code', 'f.kind', 'f.cycle_id']).where('f.id', '=', id).where(inScope(scope, { region: 'f.region_code' })).forUpdate().executeTakeFirst()
+}
+
+export async function decideFlag(trx: Transaction<Database>, f: { province_code: string; id: string }, status: 'acknowledged' | 'resolved', note: string, by: string | null): Promise<void> {
+  await trx.updateTable('payment_flag').set({ status, note, decided_by: by, decided_at: new Date() }).where('province_code', '=', f.province_code).where('id', '=', f.id).execute()
+}

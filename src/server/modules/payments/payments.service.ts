@@ -1,3 +1,5 @@
+import fs from 'node:fs'
+import path from 'node:path'
 import type { Database, Kysely, Transaction } from '../../db/database.ts'
 import { chinaDate } from '../../platform/china-date.ts'
 import { decodeCursor, page } from '../../platform/cursor.ts'
@@ -14,9 +16,10 @@ import { postEntry } from '../funds/ledger.ts'
 import { enqueue } from '../jobs/jobs.service.ts'
 import { getProgramme } from '../programmes/programmes.service.ts'
 import type { Frequency } from '../programmes/rules.ts'
+import { bankFileName, bankFolder, EXPORT_JOB, RESULTS_JOB } from './bank.jobs.ts'
 import { cyclePayable } from './cycle-sql.ts'
 import * as repo from './payments.repository.ts'
-import type { CycleBasis, CycleStatus } from './payments.tables.ts'
+import type { CycleBasis, CycleStatus, FlagKind } from './payments.tables.ts'
 
 /**
  * Payment cycles (issue 5 §3; domain.md §6):
@@ -293,6 +296,9 @@ export async function submitCycle(db: Kysely<Database>, p: Principal, id: string
       : await approvals.submit(trx, p, { kind: CYCLE_KIND, subjectId: c.id, regionCode: c.regionCode, opinion: input.opinion ?? null })
     const fresh = (await repo.lockCycle(trx, locked.province_code, locked.id))!
     await repo.updateCycle(trx, fresh, { status: 'submitted', approval_id: approval.id })
+    // Files may have changed since generation: the approvers see what a scan finds now.
+    const programme = await getProgramme(trx, p, locked.programme_id)
+    await repo.scanCycle(trx, locked, programme.capPerHouseholdYearFen)
     await audit.record(trx, { actor: actorOf(p), action: 'payment.cycle_submit', entityType: 'payment_cycle', entityId: c.id, regionCode: c.regionCode, after: { lines: locked.line_count, totalFen: String(locked.total_fen) }, requestId: p.requestId })
   })
   return getCycle(db, p, id)
@@ -375,3 +381,159 @@ registerSubjectLabels(CYCLE_KIND, async (db, ids) => {
   return labels
 })
 
+
+// ---------------------------------------------------------------- bank file, results, reconciliation
+
+/** Starts the bank file export of an approved (or re-exports an exported) cycle. */
+export async function startExport(db: Kysely<Database>, p: Principal, id: string) {
+  requirePermission(p, 'payment.manage')
+  const c = await getCycle(db, p, id)
+  if (c.status !== 'approved' && c.status !== 'exported') throw wrongStatus(c, 'approved')
+  return enqueue(db, p, { kind: EXPORT_JOB, regionCode: c.regionCode, params: { cycleId: c.id }, total: c.lineCount })
+}
+
+/** Where the exported bank file is, once the export job has written it; the download is audited. */
+export async function bankFile(db: Kysely<Database>, p: Principal, id: string, format: 'csv' | 'xlsx', importsDir: string): Promise<{ path: string; fileName: string }> {
+  requirePermission(p, 'payment.manage')
+  const c = await getCycle(db, p, id)
+  const file = path.join(bankFolder(importsDir), bankFileName(c.id, format))
+  if (!['exported', 'paid', 'partly_failed', 'closed'].includes(c.status) || !fs.existsSync(file)) {
+    throw new AppError('CONFLICT', text('the bank file has not been exported yet', '尚未导出银行文件'))
+  }
+  await db.transaction().execute((trx) =>
+    audit.record(trx, { actor: actorOf(p), action: 'payment.bank_file_download', entityType: 'payment_cycle', entityId: c.id, regionCode: c.regionCode, after: { format, fullBankAccounts: true }, requestId: p.requestId }),
+  )
+  return { path: file, fileName: `${c.programmeNameZh}-${c.period}-${c.orgName}.${format}` }
+}
+
+/** Starts applying a bank results file already saved under the payments folder (`storageKey`). */
+export async function startResults(db: Kysely<Database>, p: Principal, id: string, file: { storageKey: string; fileName: string }) {
+  requirePermission(p, 'payment.manage')
+  const c = await getCycle(db, p, id)
+  if (c.status !== 'exported' && c.status !== 'partly_failed' && c.status !== 'paid') throw wrongStatus(c, 'exported')
+  return enqueue(db, p, { kind: RESULTS_JOB, regionCode: c.regionCode, params: { cycleId: c.id, storageKey: file.storageKey, fileName: file.fileName } })
+}
+
+export interface Reconciliation {
+  lines: { count: number; totalFen: bigint }
+  paid: { count: number; totalFen: bigint }
+  failed: { count: number; totalFen: bigint }
+  pending: { count: number; totalFen: bigint }
+  ledger: { reservedFen: bigint; paidFen: bigint; returnedFen: bigint }
+  balanced: boolean
+  problems: string[]
+}
+
+/** Ties the cycle's lines, the bank's results and the ledger together, to the fen. */
+export async function reconcile(db: Kysely<Database>, p: Principal, id: string): Promise<Reconciliation> {
+  const c = await getCycle(db, p, id)
+  const t = await repo.lineTotals(db, c.regionCode.slice(0, 2), c.id)
+  const ledger = await repo.ledgerOfCycle(db, c.id)
+  const pending = { count: t.count - t.paidCount - t.failedCount, totalFen: t.totalFen - t.paidFen - t.failedFen }
+  const problems: string[] = []
+  const reservedNeeded = ['approved', 'exported', 'paid', 'partly_failed', 'closed'].includes(c.status)
+  if (reservedNeeded && ledger.reservedFen !== t.totalFen) problems.push(`预留 ${yuan(ledger.reservedFen)} 元，与明细合计 ${yuan(t.totalFen)} 元不符`)
+  if (ledger.paidFen !== t.paidFen) problems.push(`记账已发放 ${yuan(ledger.paidFen)} 元，与成功明细 ${yuan(t.paidFen)} 元不符`)
+  if (ledger.returnedFen !== t.failedFen) problems.push(`记账退回 ${yuan(ledger.returnedFen)} 元，与失败明细 ${yuan(t.failedFen)} 元不符`)
+  if (c.totalFen !== t.totalFen || c.lineCount !== t.count) problems.push(`批次合计 ${yuan(c.totalFen)} 元 / ${c.lineCount} 条，与明细 ${yuan(t.totalFen)} 元 / ${t.count} 条不符`)
+  return {
+    lines: { count: t.count, totalFen: t.totalFen },
+    paid: { count: t.paidCount, totalFen: t.paidFen },
+    failed: { count: t.failedCount, totalFen: t.failedFen },
+    pending,
+    ledger,
+    balanced: problems.length === 0,
+    problems,
+  }
+}
+
+/** Closes a settled cycle: nothing pending, and the lines, the bank and the ledger agree. */
+export async function closeCycle(db: Kysely<Database>, p: Principal, id: string): Promise<Cycle> {
+  requirePermission(p, 'payment.manage')
+  const c = await getCycle(db, p, id)
+  if (c.status !== 'paid' && c.status !== 'partly_failed') throw wrongStatus(c, 'paid or partly failed')
+  const r = await reconcile(db, p, id)
+  if (r.pending.count > 0 || !r.balanced) {
+    throw new AppError('CONFLICT', text('the cycle does not reconcile yet', '该批次尚未对平，不能结清'), r.problems.map((m) => ({ field: 'reconciliation', message: text(m, m) })))
+  }
+  await db.transaction().execute(async (trx) => {
+    const locked = (await repo.lockCycle(trx, c.regionCode.slice(0, 2), c.id))!
+    if (locked.status !== 'paid' && locked.status !== 'partly_failed') throw wrongStatus(locked, 'paid or partly failed')
+    await repo.updateCycle(trx, locked, { status: 'closed' })
+    await audit.record(trx, { actor: actorOf(p), action: 'payment.cycle_close', entityType: 'payment_cycle', entityId: c.id, regionCode: c.regionCode, after: { paid: r.paid.count, failed: r.failed.count }, requestId: p.requestId })
+  })
+  return getCycle(db, p, id)
+}
+
+// ---------------------------------------------------------------- supervision flags
+
+export interface Flag {
+  id: string
+  kind: FlagKind
+  cycleId: string
+  period: string
+  programmeNameZh: string
+  programmeNameEn: string
+  lineNo: number
+  householdId: string
+  fileNo: string
+  headName: string
+  regionCode: string
+  details: unknown
+  status: 'open' | 'acknowledged' | 'resolved'
+  note: string | null
+  decidedByName: string | null
+  decidedAt: Date | null
+  detectedAt: Date
+}
+
+const toFlag = (r: repo.FlagRow): Flag => ({
+  id: r.id,
+  kind: r.kind,
+  cycleId: r.cycle_id,
+  period: r.period,
+  programmeNameZh: r.programme_name_zh,
+  programmeNameEn: r.programme_name_en,
+  lineNo: r.line_no,
+  householdId: r.household_id,
+  fileNo: r.file_no,
+  headName: r.head_name,
+  regionCode: r.region_code,
+  details: r.details,
+  status: r.status,
+  note: r.note,
+  decidedByName: r.decided_by_name,
+  decidedAt: r.decided_at,
+  detectedAt: r.detected_at,
+})
+
+/** Supervision flags in the caller's scope, newest first (payment.read, or the inspector's fund.read). */
+export async function listFlags(db: Kysely<Database>, p: Principal, f: { status?: string; kind?: string; cycleId?: string; cursor?: string; limit?: number } = {}) {
+  if (!p.permissions.has('payment.read') && !p.permissions.has('fund.read')) throw new AppError('FORBIDDEN')
+  if (f.cycleId !== undefined && !isUuid(f.cycleId)) return { items: [], nextCursor: null }
+  const limit = Math.min(Math.max(f.limit ?? 50, 1), 200)
+  const key = decodeCursor(f.cursor, ['instant', 'uuid'])
+  const rows = await repo.listFlagsInScope(db, p.scope, { status: f.status, kind: f.kind, cycleId: f.cycleId, before: key ? { detectedAt: key[0]!, id: key[1]! } : undefined, limit: limit + 1 })
+  const result = page(rows, limit, (r) => [r.detected_at.toISOString(), r.id])
+  return { items: result.items.map(toFlag), nextCursor: result.nextCursor }
+}
+
+/** Acknowledges (seen, being looked into) or resolves a flag, with a note. */
+export async function decideFlag(db: Kysely<Database>, p: Principal, id: string, input: { status: 'acknowledged' | 'resolved'; note: string }): Promise<Flag> {
+  if (!p.permissions.has('payment.manage') && !p.permissions.has('payment.approve') && !p.permissions.has('inspection.manage')) throw new AppError('FORBIDDEN')
+  if (!isUuid(id)) throw notFound()
+  const note = (input.note ?? '').trim()
+  const errors = []
+  if (input.status !== 'acknowledged' && input.status !== 'resolved') errors.push({ field: 'status', message: text('must be acknowledged or resolved', '须为“已知悉”或“已处理”') })
+  if (note.length < 2 || note.length > 1000) errors.push({ field: 'note', message: text('write what was found or done (2 to 1000 characters)', '请填写核查情况或处理结果（2 至 1000 字）') })
+  if (errors.length) throw new AppError('VALIDATION_FAILED', undefined, errors)
+  await db.transaction().execute(async (trx) => {
+    const f = await repo.lockFlagInScope(trx, p.scope, id)
+    if (!f) throw notFound()
+    if (f.status === 'resolved') throw new AppError('CONFLICT', text('this flag is resolved already', '该疑点已处理完毕'))
+    await repo.decideFlag(trx, f, input.status, note, p.userId)
+    await audit.record(trx, { actor: actorOf(p), action: `payment.flag_${input.status}`, entityType: 'payment_flag', entityId: f.id, regionCode: f.region_code, before: { status: f.status }, after: { status: input.status, note, kind: f.kind, cycleId: f.cycle_id }, requestId: p.requestId })
+  })
+  const row = await repo.listFlagsInScope(db, p.scope, { id, limit: 1 })
+  return toFlag(row[0]!)
+}

@@ -56,3 +56,23 @@ export interface PaymentLineTable {
   bank_serial: string | null
   settled_at: Date | null
 }
+
+export type FlagKind = 'ended_household' | 'person_twice' | 'over_cap' | 'shared_account'
+export const flagKinds = ['ended_household', 'person_twice', 'over_cap', 'shared_account'] as const satisfies readonly FlagKind[]
+export type FlagStatus = 'open' | 'acknowledged' | 'resolved'
+
+export interface PaymentFlagTable {
+  province_code: string
+  id: Generated<string>
+  kind: FlagKind
+  cycle_id: string
+  line_no: number
+  household_id: string
+  region_code: string
+  details: ColumnType<unknown, string, string>
+  status: ColumnType<FlagStatus, FlagStatus | undefined, FlagStatus>
+  note: string | null
+  decided_by: string | null
+  decided_at: Date | null
+  detected_at: ColumnType<Date, never, never>
+}

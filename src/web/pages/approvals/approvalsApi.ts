@@ -24,5 +24,6 @@ export function labelOr(t: Translate, has: (key: string) => key is MessageKey, k
 /** Where the subject of an approval is read and corrected, by kind; null when it has no page yet. */
 export function subjectPath(kind: string, subjectId: string): string | null {
   if (kind === 'household.file') return `/households/${encodeURIComponent(subjectId)}`;
+  if (kind === 'payment.cycle') return `/payments/${encodeURIComponent(subjectId)}`;
   return null;
 }
