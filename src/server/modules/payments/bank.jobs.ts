@@ -123,6 +123,8 @@ export interface ResultsParams {
   cycleId: string
   storageKey: string
   fileName: string
+  /** rows per chunk (one transaction each); 2,000 by default */
+  chunkSize?: number
 }
 
 interface ResultRow {
@@ -207,8 +209,9 @@ export function resultsJob(options: { importsDir: string }): JobHandler<ResultsP
       let applied = ctx.checkpoint?.applied ?? 0
       // The rows still to apply are those whose lines are pending (a resumed job finds the committed ones settled).
       const pending = rows.filter((r) => known.get(r.lineNo) === 'pending')
-      for (let i = 0; i < pending.length; i += CHUNK) {
-        const part = pending.slice(i, i + CHUNK)
+      const chunk = ctx.params.chunkSize ?? CHUNK
+      for (let i = 0; i < pending.length; i += chunk) {
+        const part = pending.slice(i, i + chunk)
         await ctx.step(async (trx) => {
           const settled = await repo.settleLines(trx, c.province_code, c.id, part)
           await postSettlement(trx, p, org, c, settled)
