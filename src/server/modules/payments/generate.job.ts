@@ -1,7 +1,7 @@
 import type { Principal } from '../../platform/principal.ts'
 import { regionPrefixOf } from '../../platform/scope.ts'
 import * as audit from '../audit/audit.service.ts'
-import type { JobHandler } from '../jobs/jobs.service.ts'
+import { enqueue, type JobHandler } from '../jobs/jobs.service.ts'
 import type { BenefitFormula, EligibilityRule } from '../programmes/rules.ts'
 import { amountSql, eligibilitySql } from './cycle-sql.ts'
 import * as repo from './payments.repository.ts'
@@ -30,6 +30,7 @@ interface Checkpoint {
 export const GENERATE_CHUNK = 5000
 
 const system = (jobId: string): Principal => ({ userId: null, username: 'system', displayName: 'system', orgId: null, scope: { regionPrefix: '', industry: null }, roles: [], permissions: new Set(), requestId: `job:${jobId}` })
+
 
 export const generateJob: JobHandler<GenerateParams, Checkpoint, { lines: number }> = {
   kind: 'payments.generate',
@@ -78,8 +79,6 @@ export const generateJob: JobHandler<GenerateParams, Checkpoint, { lines: number
       lines = t.count
       if (locked && locked.status === 'generating') {
         await repo.updateCycle(trx, locked, { status: 'draft', line_count: t.count, total_fen: t.totalFen })
-        const cap = programme.cap_per_household_year_fen
-        await repo.scanCycle(trx, c, cap === null ? null : BigInt(cap))
         await audit.record(trx, {
           actor: { id: null, name: 'system' },
           action: 'payment.cycle_generated',
@@ -92,7 +91,28 @@ export const generateJob: JobHandler<GenerateParams, Checkpoint, { lines: number
       }
       return { checkpoint: cp, done: cp.done, total: cp.done }
     })
+    // The supervision scan runs as its own job: the cycle is usable as soon as its lines are (the scan
+    // runs again at submission, so a scan lost to a crash here is made up for there).
+    await enqueue(ctx.db, system(ctx.id), { kind: SCAN_JOB, regionCode: c.region_code, params: { cycleId: c.id } })
     return { lines }
+  },
+}
+
+export const SCAN_JOB = 'payments.scan'
+
+/** The supervision scan of one cycle (payments.repository.ts scanCycle), in one transaction. */
+export const scanJob: JobHandler<{ cycleId: string }, { done: true }, Record<string, number>> = {
+  kind: SCAN_JOB,
+  async run(ctx) {
+    const c = await repo.findCycle(ctx.db, ctx.params.cycleId)
+    if (!c) throw new Error(`payment cycle ${ctx.params.cycleId} not found`)
+    const programme = await ctx.db.selectFrom('programme').select('cap_per_household_year_fen').where('id', '=', c.programme_id).executeTakeFirstOrThrow()
+    let found: Record<string, number> = {}
+    await ctx.step(async (trx) => {
+      found = await repo.scanCycle(trx, c, programme.cap_per_household_year_fen === null ? null : BigInt(programme.cap_per_household_year_fen))
+      return { checkpoint: { done: true }, done: 1, total: 1 }
+    })
+    return found
   },
 }
 

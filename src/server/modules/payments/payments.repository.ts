@@ -339,9 +339,10 @@ export async function scanCycle(trx: Transaction<Database>, c: { province_code: 
       'over_cap',
       sql`SELECT l.line_no, l.household_id, l.region_code, jsonb_build_object('paidThisYearFen', t.total::text, 'capFen', ${capFen.toString()}::text, 'year', ${year}::text) AS details
           FROM ${lines}
-          JOIN LATERAL (SELECT sum(x.amount_fen) AS total FROM payment_line x
-                        WHERE x.province_code = l.province_code AND x.household_id = l.household_id AND x.programme_id = l.programme_id
-                          AND x.status <> 'failed' AND left(x.for_period, 4) = ${year}) t ON true
+          JOIN (SELECT x.household_id, sum(x.amount_fen) AS total FROM payment_line x
+                WHERE x.province_code = ${c.province_code} AND x.programme_id = ${c.programme_id}::uuid AND x.status <> 'failed' AND left(x.for_period, 4) = ${year}
+                  AND x.household_id IN (SELECT household_id FROM payment_line WHERE province_code = ${c.province_code} AND cycle_id = ${c.id}::uuid)
+                GROUP BY x.household_id) t ON t.household_id = l.household_id
           WHERE t.total > ${capFen.toString()}::bigint`,
     )
   }
