@@ -38,6 +38,7 @@ const PostingPrintPage = lazy(() => import('./pages/postings/PostingPrintPage'))
 const FundsPage = lazy(() => import('./pages/funds/FundsPage'));
 const PaymentsPage = lazy(() => import('./pages/payments/PaymentsPage'));
 const CycleDetailPage = lazy(() => import('./pages/payments/CycleDetailPage'));
+const FlagsPage = lazy(() => import('./pages/payments/FlagsPage'));
 const CoveragePage = lazy(() => import('./pages/households/CoveragePage'));
 const ImportPage = lazy(() => import('./pages/households/ImportPage'));
 
@@ -110,6 +111,7 @@ function AppRoutes() {
         <Route path="postings/:id" element={<RequireAuth><PostingDetailPage /></RequireAuth>} />
         <Route path="funds" element={<RequireAuth permission="fund.read"><FundsPage /></RequireAuth>} />
         <Route path="payments" element={<RequireAuth permission="payment.read"><PaymentsPage /></RequireAuth>} />
+        <Route path="payments/flags" element={<RequireAuth permission="payment.read"><FlagsPage /></RequireAuth>} />
         <Route path="payments/:id" element={<RequireAuth permission="payment.read"><CycleDetailPage /></RequireAuth>} />
         <Route path="admin" element={<AdminIndex />} />
         <Route path="admin/orgs" element={<RequireAuth permission="org.read"><OrgsPage /></RequireAuth>} />

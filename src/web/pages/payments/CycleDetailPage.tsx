@@ -44,6 +44,7 @@ export default function CycleDetailPage() {
   const { job, follow, reset } = useJob();
   const followed = useRef<string | null>(null);
   const mayManage = can('payment.manage');
+  const [openFlags, setOpenFlags] = useState<string | null>(null);
 
   const reload = useCallback(async () => {
     try {
@@ -95,6 +96,15 @@ export default function CycleDetailPage() {
     }
     loadApproval(cycle.approvalId).then(setApproval, () => setApproval(null));
   }, [cycle?.approvalId, cycle?.status]);
+
+  // open supervision flags of this cycle (found when it is submitted)
+  useEffect(() => {
+    if (!cycle) return;
+    unwrap(api.GET('/api/payments/flags', { params: { query: { cycleId: id, status: 'open', limit: 100 } } })).then(
+      (r) => setOpenFlags(r.items.length === 0 ? null : r.nextCursor ? '100+' : String(r.items.length)),
+      () => setOpenFlags(null),
+    );
+  }, [id, cycle?.status, cycle?.version]); // eslint-disable-line react-hooks/exhaustive-deps
 
   const loadRec = useCallback(async () => {
     setRecLoading(true);
@@ -308,6 +318,16 @@ export default function CycleDetailPage() {
       ) : null}
       {c.status === 'approved' ? <Alert type="success" showIcon style={{ marginBottom: 16 }} message={t('pay.approvedHint')} /> : null}
       {c.status === 'exported' ? <Alert type="info" showIcon style={{ marginBottom: 16 }} message={t('pay.exportedHint')} /> : null}
+      {openFlags ? (
+        <Alert
+          type="warning"
+          showIcon
+          style={{ marginBottom: 16 }}
+          message={t('pay.flag.cycleAlert', { n: openFlags })}
+          action={<Link to={`/payments/flags?cycleId=${encodeURIComponent(c.id)}`} data-testid="pay-flags-link">{t('pay.flag.cycleAlertOpen')}</Link>}
+          data-testid="pay-flags-alert"
+        />
+      ) : null}
       <Card style={{ marginBottom: 16 }}>
         <Descriptions size="small" column={{ xs: 1, sm: 2, lg: 3 }} data-testid="pay-summary">
           <Descriptions.Item label={t('pay.d.org')}>{c.orgName}</Descriptions.Item>

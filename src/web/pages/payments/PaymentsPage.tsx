@@ -1,6 +1,6 @@
 import { type HTMLAttributes, useCallback, useEffect, useMemo, useState } from 'react';
-import { Button, Card, Flex, Select, Typography } from 'antd';
-import { PlusOutlined } from '@ant-design/icons';
+import { Badge, Button, Card, Flex, Select, Typography } from 'antd';
+import { PlusOutlined, SafetyCertificateOutlined } from '@ant-design/icons';
 import type { TableColumnsType } from 'antd';
 import { Link, useNavigate } from 'react-router';
 import { api } from '../../api/client';
@@ -26,6 +26,13 @@ export default function PaymentsPage() {
   const [programmes, setProgrammes] = useState<Programme[]>([]);
   const [creating, setCreating] = useState(false);
   const mayManage = can('payment.manage');
+  const [openFlags, setOpenFlags] = useState(0);
+
+  useEffect(() => {
+    unwrap(api.GET('/api/payments/flags', { params: { query: { status: 'open', limit: 100 } } }))
+      .then((r) => setOpenFlags(r.items.length + (r.nextCursor ? 1 : 0)))
+      .catch(() => setOpenFlags(0));
+  }, []);
 
   useEffect(() => {
     unwrap(api.GET('/api/programmes', { params: { query: { includeInactive: true } } }))
@@ -108,11 +115,18 @@ export default function PaymentsPage() {
       <PageHeader
         title={t('pay.title')}
         extra={
-          mayManage ? (
-            <Button type="primary" icon={<PlusOutlined />} onClick={() => setCreating(true)} data-testid="pay-create">
-              {t('pay.create')}
-            </Button>
-          ) : undefined
+          <>
+            <Badge count={openFlags} overflowCount={99} size="small" title={t('pay.flag.linkTitle', { n: openFlags > 99 ? '99+' : openFlags })}>
+              <Button icon={<SafetyCertificateOutlined />} onClick={() => navigate('/payments/flags')} data-testid="pay-flags">
+                {t('pay.flag.link')}
+              </Button>
+            </Badge>
+            {mayManage ? (
+              <Button type="primary" icon={<PlusOutlined />} onClick={() => setCreating(true)} data-testid="pay-create">
+                {t('pay.create')}
+              </Button>
+            ) : null}
+          </>
         }
       />
       <Typography.Paragraph type="secondary" style={{ maxWidth: 860 }}>
