@@ -4,14 +4,22 @@ import { JobRunner, type RunnerOptions } from './modules/jobs/jobs.service.ts'
 import { reclassifyJob } from './modules/standards/reclassify.job.ts'
 import { reverifyJob } from './modules/households/reverification.job.ts'
 import { householdImportJobs } from './modules/households/import/import.jobs.ts'
-import { generateJob, scanJob } from './modules/payments/generate.job.ts'
+import { generateJobWith, scanJob } from './modules/payments/generate.job.ts'
 import { exportJob, resultsJob } from './modules/payments/bank.jobs.ts'
 import { defaultImportsDir } from './modules/households/import/import.service.ts'
 import type { PiiCipher } from './platform/pii-crypto.ts'
 
 /** Every kind of durable job the server runs, by module. Add a module's handlers here. */
-export function createJobRunner(db: Kysely<Database>, options: RunnerOptions & { piiCipher?: PiiCipher; importsDir?: string } = {}): JobRunner {
-  const runner = new JobRunner(db, options).register(verifyAuditJob).register(reclassifyJob).register(reverifyJob).register(generateJob).register(scanJob)
+export function createJobRunner(
+  db: Kysely<Database>,
+  options: RunnerOptions & {
+    piiCipher?: PiiCipher
+    importsDir?: string
+    /** rows per chunk of bulk generation: small on PGlite (one query at a time), large on PostgreSQL */
+    bulkChunk?: number
+  } = {},
+): JobRunner {
+  const runner = new JobRunner(db, options).register(verifyAuditJob).register(reclassifyJob).register(reverifyJob).register(generateJobWith(options.bulkChunk)).register(scanJob)
   for (const handler of householdImportJobs(options)) runner.register(handler)
   const importsDir = options.importsDir ?? defaultImportsDir()
   runner.register(exportJob({ importsDir, piiCipher: options.piiCipher })).register(resultsJob({ importsDir }))

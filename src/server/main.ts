@@ -40,7 +40,13 @@ const app = await buildApp({
   importsDir: path.join(config.dataDir, 'imports'),
 })
 await app.listen({ port: config.port, host: config.host })
-const jobs = createJobRunner(database.db, { log, piiCipher, shareRatio: database.kind === 'pglite' ? 1 : 0, importsDir: path.join(config.dataDir, 'imports') })
+const jobs = createJobRunner(database.db, {
+  log,
+  piiCipher,
+  shareRatio: database.kind === 'pglite' ? 1 : 0,
+  bulkChunk: database.kind === 'pglite' ? 5_000 : 50_000,
+  importsDir: path.join(config.dataDir, 'imports'),
+})
 jobs.start()
 
 // Hourly upkeep: expired sessions go; standards that came into force re-classify their households;

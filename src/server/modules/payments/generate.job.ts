@@ -1,3 +1,4 @@
+import { sql } from 'kysely'
 import type { Principal } from '../../platform/principal.ts'
 import { regionPrefixOf } from '../../platform/scope.ts'
 import * as audit from '../audit/audit.service.ts'
@@ -31,6 +32,15 @@ export const GENERATE_CHUNK = 5000
 
 const system = (jobId: string): Principal => ({ userId: null, username: 'system', displayName: 'system', orgId: null, scope: { regionPrefix: '', industry: null }, roles: [], permissions: new Set(), requestId: `job:${jobId}` })
 
+
+/**
+ * The generation job; `defaultChunk` households per chunk unless the job names its own: 5,000 keeps
+ * a chunk near 0.1 s on PGlite (one query at a time, requests wait behind it); on PostgreSQL a larger
+ * chunk spends less on per-chunk work (checkpoint, range query) and blocks nobody.
+ */
+export function generateJobWith(defaultChunk = GENERATE_CHUNK): JobHandler<GenerateParams, Checkpoint, { lines: number }> {
+  return { ...generateJob, run: (ctx) => generateJob.run({ ...ctx, step: ctx.step.bind(ctx), progress: ctx.progress.bind(ctx), cancelRequested: ctx.cancelRequested.bind(ctx), params: { ...ctx.params, chunkSize: ctx.params.chunkSize ?? defaultChunk } }) }
+}
 
 export const generateJob: JobHandler<GenerateParams, Checkpoint, { lines: number }> = {
   kind: 'payments.generate',
@@ -108,6 +118,9 @@ export const scanJob: JobHandler<{ cycleId: string }, { done: true }, Record<str
     if (!c) throw new Error(`payment cycle ${ctx.params.cycleId} not found`)
     const programme = await ctx.db.selectFrom('programme').select('cap_per_household_year_fen').where('id', '=', c.programme_id).executeTakeFirstOrThrow()
     let found: Record<string, number> = {}
+    // A cycle has just written up to a million lines: without fresh statistics the planner takes the
+    // table for empty and the scan's joins for tiny (minutes instead of seconds at a million lines).
+    await sql`ANALYZE payment_line`.execute(ctx.db)
     await ctx.step(async (trx) => {
       found = await repo.scanCycle(trx, c, programme.cap_per_household_year_fen === null ? null : BigInt(programme.cap_per_household_year_fen))
       return { checkpoint: { done: true }, done: 1, total: 1 }
