@@ -7,6 +7,7 @@ import type { PiiCipher } from './platform/pii-crypto.ts'
 import { isEmpty, seedDemo } from './seed/demo.ts'
 import { seedDemoHouseholds } from './seed/households.ts'
 import { seedDemoPostings } from './seed/postings.ts'
+import { seedDemoFunds } from './seed/funds.ts'
 
 /**
  * Opens the store, brings its schema up to date and adds reference data; seeds the
@@ -36,6 +37,7 @@ export async function prepareDatabase(
         if (options.piiCipher) {
           log.info(await seedDemoHouseholds(database.db, options.piiCipher), 'demo households seeded')
           log.info(await seedDemoPostings(database.db, options.piiCipher), 'demo applications and postings seeded')
+          log.info(await seedDemoFunds(database.db), 'demo funds seeded')
         }
       }
     }

@@ -19,6 +19,7 @@ import { restoreFromFile } from './ops/restore.ts'
 import { textTable } from './ops/text-table.ts'
 import { seedDemoHouseholds } from './seed/households.ts'
 import { seedDemoPostings } from './seed/postings.ts'
+import { seedDemoFunds } from './seed/funds.ts'
 import { demoUsers, seedDemo } from './seed/demo.ts'
 
 /**
@@ -188,6 +189,7 @@ program
         say(`seeded ${households.households} household files with ${households.members} members, local standards and the province's one-step approval policy`)
         const postings = await seedDemoPostings(store.db, createPiiCipher(key.key))
         say(`seeded ${postings.applications} approved 金秋助学 applications and ${postings.postings} public postings`)
+        say(`seeded ${(await seedDemoFunds(store.db)).entries} ledger entries of demo money`)
         say(`demo users: ${demoUsers.map((u) => u.username).join(', ')}`)
         say(
           process.env.JIEKUN_DEMO_PASSWORD

@@ -136,6 +136,19 @@ describe('a monthly payment cycle from generation to bank results', () => {
     expect(await failed.textContent()).toContain(REASON)
     await expect.poll(() => page.getByTestId('pay-rec-balanced').getAttribute('data-balanced')).toBe('true')
     await page.screenshot({ path: screenshotPath('payments-partly-failed'), fullPage: true })
+
+    // ---- the balances: nothing left reserved, paid what the bank paid, the failed amount back in the fund
+    const cycleId = new URL(page.url()).pathname.split('/').pop()!
+    const cycle = (await (await page.request.get(`/api/payments/cycles/${cycleId}`)).json()) as { paidFen: string; failedFen: string }
+    const yuan = (fen: string) => `${(BigInt(fen) / 100n).toLocaleString('en-US')}.${(BigInt(fen) % 100n).toString().padStart(2, '0')}`
+    await page.goto('/funds')
+    const row = page.getByTestId('fund-overview-table').locator('tr', { hasText: ORG })
+    await row.first().waitFor()
+    await expect.poll(() => row.first().textContent()).toContain(yuan(cycle.paidFen))
+    const text = (await row.first().textContent()) ?? ''
+    expect(BigInt(cycle.failedFen)).toBeGreaterThan(0n)
+    expect(text).toContain('0.00')
+    await page.screenshot({ path: screenshotPath('funds-after-cycle'), fullPage: true })
     await manager.context.close()
   })
 })
