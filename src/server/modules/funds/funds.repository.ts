@@ -106,8 +106,8 @@ export async function insertLines(
   await trx.insertInto('ledger_line').values(lines).execute()
 }
 
-/** An entry in the scope (by its organisation's region) with its lines and their accounts. */
-export function entryInScope(db: Executor, scope: DataScope, id: string) {
+/** Entries with their organisation's name and, when reversed, the reversal's id. */
+function entryQuery(db: Executor) {
   return db
     .selectFrom('ledger_entry as e')
     .innerJoin('org as o', 'o.id', 'e.org_id')
@@ -129,6 +129,11 @@ export function entryInScope(db: Executor, scope: DataScope, id: string) {
       'e.created_at',
       sql<string | null>`(SELECT r.id::text FROM ledger_entry r WHERE r.province_code = e.province_code AND r.reverses_id = e.id)`.as('reversed_by'),
     ])
+}
+
+/** An entry in the scope (by its organisation's region). */
+export function entryInScope(db: Executor, scope: DataScope, id: string) {
+  return entryQuery(db)
     .where('e.id', '=', id)
     .where(inScope(scope, { region: 'o.region_code', industry: 'o.industry' }))
     .executeTakeFirst()
@@ -156,27 +161,7 @@ export function listEntries(
   scope: DataScope,
   f: { orgId?: string; fundType?: string; kind?: LedgerEntryKind; before?: { createdAt: string; id: string }; limit: number },
 ) {
-  let q = db
-    .selectFrom('ledger_entry as e')
-    .innerJoin('org as o', 'o.id', 'e.org_id')
-    .select([
-      'e.province_code',
-      'e.id',
-      'e.kind',
-      'e.org_id',
-      'o.name as org_name',
-      'e.fund_type',
-      'e.amount_fen',
-      'e.occurred_on',
-      'e.memo',
-      'e.reference',
-      'e.ref_kind',
-      'e.ref_id',
-      'e.reverses_id',
-      'e.created_by_name',
-      'e.created_at',
-      sql<string | null>`(SELECT r.id::text FROM ledger_entry r WHERE r.province_code = e.province_code AND r.reverses_id = e.id)`.as('reversed_by'),
-    ])
+  let q = entryQuery(db)
     .where(inScope(scope, { region: 'o.region_code', industry: 'o.industry' }))
   if (f.orgId) q = q.where('e.org_id', '=', f.orgId)
   if (f.fundType) q = q.where('e.fund_type', '=', f.fundType)
