@@ -69,6 +69,9 @@ async function approvedCycle(period: string) {
   const submitted = await api.request(fund, { method: 'POST', url: `/api/payments/cycles/${draft.id}/submit`, payload: { version: draft.version } })
   expect(submitted.statusCode, submitted.body).toBe(200)
   const approvalId = submitted.json().approvalId
+  // the inbox names the cycle: organisation, programme, period, households and total
+  const label = (await api.request(county, { method: 'GET', url: `/api/approvals/${approvalId}` })).json().subjectLabel
+  expect(label).toBe(`郑州中原区总工会 · 送温暖常态化生活补贴（按月）（${period}）· ${draft.lineCount} 户 ${BigInt(draft.totalFen) / 100n}.${String(BigInt(draft.totalFen) % 100n).padStart(2, '0')} 元`)
   const a1 = await api.request(county, { method: 'POST', url: `/api/approvals/${approvalId}/decide`, payload: { decision: 'approve', version: 1 } })
   expect(a1.statusCode, a1.body).toBe(200)
   const a2 = await api.request(city, { method: 'POST', url: `/api/approvals/${approvalId}/decide`, payload: { decision: 'approve', version: a1.json().version } })

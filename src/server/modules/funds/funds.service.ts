@@ -6,6 +6,7 @@ import { isUuid } from '../../platform/ids.ts'
 import type { Principal } from '../../platform/principal.ts'
 import { requirePermission } from '../../platform/principal.ts'
 import { optionalText } from '../../platform/fields.ts'
+import { nationalScope } from '../../platform/scope.ts'
 import * as repo from './funds.repository.ts'
 import type { LedgerAccountKind, LedgerEntryKind } from './funds.tables.ts'
 import { postEntry } from './ledger.ts'
@@ -191,7 +192,7 @@ export async function reverseEntry(db: Kysely<Database>, p: Principal, id: strin
   if (e.reversed_by) throw new AppError('CONFLICT', problems.reversed)
   const lines = await repo.linesOf(db, e.province_code, [e.id])
   const orgs = new Map<string, repo.LedgerOrg>()
-  for (const l of lines) if (!orgs.has(l.org_id)) orgs.set(l.org_id, (await repo.orgInScope(db, { regionPrefix: '', industry: null }, l.org_id))!)
+  for (const l of lines) if (!orgs.has(l.org_id)) orgs.set(l.org_id, (await repo.orgInScope(db, nationalScope, l.org_id))!)
   let reversal: { id: string }
   try {
     reversal = await db.transaction().execute((trx) =>

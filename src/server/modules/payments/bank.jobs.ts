@@ -3,6 +3,7 @@ import path from 'node:path'
 import ExcelJS from 'exceljs'
 import type { Database, Transaction } from '../../db/database.ts'
 import { chinaDate } from '../../platform/china-date.ts'
+import { yuanText } from '../../platform/money.ts'
 import type { PiiCipher } from '../../platform/pii-crypto.ts'
 import type { Principal } from '../../platform/principal.ts'
 import { nationalScope } from '../../platform/scope.ts'
@@ -39,7 +40,6 @@ export const lineReference = (cycleId: string, lineNo: number) => `${cycleId.sli
 export const BANK_HEADER = ['参考号', '户名', '开户行', '账号', '金额（元）']
 export const RESULT_HEADER = ['参考号', '结果', '失败原因', '银行流水号']
 
-const yuan = (fen: bigint) => `${fen / 100n}.${(fen % 100n).toString().padStart(2, '0')}`
 /** A CSV field: quoted when needed; a leading = + - @ is neutralised so a spreadsheet never runs it. */
 const csvField = (v: string) => {
   const safe = /^[=+\-@]/.test(v) ? `'${v}` : v
@@ -86,7 +86,7 @@ export function exportJob(options: { importsDir: string; piiCipher?: PiiCipher }
         if (rows.length === 0) break
         const text = rows
           .map((r) =>
-            [lineReference(c.id, r.line_no), r.payee_name, r.bank_name ?? '', r.bank_account_sealed ? cipher.decrypt(r.bank_account_sealed) : '', yuan(BigInt(r.amount_fen))].map(csvField).join(','),
+            [lineReference(c.id, r.line_no), r.payee_name, r.bank_name ?? '', r.bank_account_sealed ? cipher.decrypt(r.bank_account_sealed) : '', yuanText(BigInt(r.amount_fen))].map(csvField).join(','),
           )
           .join('\r\n')
         fs.appendFileSync(csvPath, `${text}\r\n`)

@@ -55,6 +55,11 @@ export function findCycle(db: Executor, id: string): Promise<CycleRow | undefine
   return cycleQuery(db).where('c.id', '=', id).executeTakeFirst()
 }
 
+/** Cycles by id whatever the scope, in one query: for the approvals inbox's labels. */
+export function findCycles(db: Executor, ids: readonly string[]): Promise<CycleRow[]> {
+  return cycleQuery(db).where('c.id', 'in', [...ids]).execute()
+}
+
 export function listCyclesInScope(db: Executor, scope: DataScope, f: { status?: CycleStatus; programmeId?: string; before?: { createdAt: string; id: string }; limit: number }) {
   let q = cycleQuery(db).where(inScope(scope, { region: 'c.region_code' }))
   if (f.status) q = q.where('c.status', '=', f.status)

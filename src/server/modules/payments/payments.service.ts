@@ -5,6 +5,7 @@ import { chinaDate } from '../../platform/china-date.ts'
 import { decodeCursor, page } from '../../platform/cursor.ts'
 import { AppError, isUniqueViolation, notFound, text } from '../../platform/errors.ts'
 import { isUuid } from '../../platform/ids.ts'
+import { yuanText } from '../../platform/money.ts'
 import { actorOf, type Principal, requirePermission } from '../../platform/principal.ts'
 import { nationalScope } from '../../platform/scope.ts'
 import { registerSubjectLabels } from '../approvals/approval-views.ts'
@@ -51,8 +52,6 @@ const periodExample: Record<Frequency, string> = { monthly: '2026-11', quarterly
 /** Programme kinds paid to every eligible household in cycles; the others are paid from entitlements. */
 const CYCLE_KINDS = ['living_subsidy', 'festival_relief']
 
-/** 123456 fen → '1234.56' */
-const yuan = (fen: bigint) => `${fen / 100n}.${(fen % 100n).toString().padStart(2, '0')}`
 
 const statusZh: Record<CycleStatus, string> = {
   draft: '草稿',
@@ -373,12 +372,9 @@ approvals.registerSubjectKind({ kind: CYCLE_KIND, readPermission: 'payment.read'
 
 registerSubjectLabels(CYCLE_KIND, async (db, ids) => {
   const valid = ids.filter(isUuid)
-  const labels = new Map<string, string>()
-  for (const id of valid) {
-    const c = await repo.findCycle(db, id)
-    if (c) labels.set(id, `${c.org_name} · ${c.programme_name_zh}（${c.period}）· ${c.line_count} 户 ${yuan(BigInt(c.total_fen))} 元`)
-  }
-  return labels
+  if (valid.length === 0) return new Map()
+  const rows = await repo.findCycles(db, valid)
+  return new Map(rows.map((c) => [c.id, `${c.org_name} · ${c.programme_name_zh}（${c.period}）· ${c.line_count} 户 ${yuanText(BigInt(c.total_fen))} 元`]))
 })
 
 
@@ -432,10 +428,10 @@ export async function reconcile(db: Kysely<Database>, p: Principal, id: string):
   const pending = { count: t.count - t.paidCount - t.failedCount, totalFen: t.totalFen - t.paidFen - t.failedFen }
   const problems: string[] = []
   const reservedNeeded = ['approved', 'exported', 'paid', 'partly_failed', 'closed'].includes(c.status)
-  if (reservedNeeded && ledger.reservedFen !== t.totalFen) problems.push(`预留 ${yuan(ledger.reservedFen)} 元，与明细合计 ${yuan(t.totalFen)} 元不符`)
-  if (ledger.paidFen !== t.paidFen) problems.push(`记账已发放 ${yuan(ledger.paidFen)} 元，与成功明细 ${yuan(t.paidFen)} 元不符`)
-  if (ledger.returnedFen !== t.failedFen) problems.push(`记账退回 ${yuan(ledger.returnedFen)} 元，与失败明细 ${yuan(t.failedFen)} 元不符`)
-  if (c.totalFen !== t.totalFen || c.lineCount !== t.count) problems.push(`批次合计 ${yuan(c.totalFen)} 元 / ${c.lineCount} 条，与明细 ${yuan(t.totalFen)} 元 / ${t.count} 条不符`)
+  if (reservedNeeded && ledger.reservedFen !== t.totalFen) problems.push(`预留 ${yuanText(ledger.reservedFen)} 元，与明细合计 ${yuanText(t.totalFen)} 元不符`)
+  if (ledger.paidFen !== t.paidFen) problems.push(`记账已发放 ${yuanText(ledger.paidFen)} 元，与成功明细 ${yuanText(t.paidFen)} 元不符`)
+  if (ledger.returnedFen !== t.failedFen) problems.push(`记账退回 ${yuanText(ledger.returnedFen)} 元，与失败明细 ${yuanText(t.failedFen)} 元不符`)
+  if (c.totalFen !== t.totalFen || c.lineCount !== t.count) problems.push(`批次合计 ${yuanText(c.totalFen)} 元 / ${c.lineCount} 条，与明细 ${yuanText(t.totalFen)} 元 / ${t.count} 条不符`)
   return {
     lines: { count: t.count, totalFen: t.totalFen },
     paid: { count: t.paidCount, totalFen: t.paidFen },
