@@ -152,6 +152,7 @@ log(`floor: ${floorRows} lines in ${floor.toFixed(1)} s`)
 
 // ---- approval: the reserve
 const submitted = await submitCycle(db, fund, cycle.id, { version: made.version })
+await drain() // the scan at submission (the last approval waits for it)
 t = performance.now()
 await decide(db, approver, submitted.approvalId!, { decision: 'approve', version: 1 })
 const approval = seconds(t)

@@ -4,7 +4,7 @@ import { JobRunner, type RunnerOptions } from './modules/jobs/jobs.service.ts'
 import { reclassifyJob } from './modules/standards/reclassify.job.ts'
 import { reverifyJob } from './modules/households/reverification.job.ts'
 import { householdImportJobs } from './modules/households/import/import.jobs.ts'
-import { generateJobWith, scanJob } from './modules/payments/generate.job.ts'
+import { generateJobWith, scanJobWith } from './modules/payments/generate.job.ts'
 import { exportJob, resultsJob } from './modules/payments/bank.jobs.ts'
 import { defaultImportsDir } from './modules/households/import/import.service.ts'
 import type { PiiCipher } from './platform/pii-crypto.ts'
@@ -19,7 +19,7 @@ export function createJobRunner(
     bulkChunk?: number
   } = {},
 ): JobRunner {
-  const runner = new JobRunner(db, options).register(verifyAuditJob).register(reclassifyJob).register(reverifyJob).register(generateJobWith(options.bulkChunk)).register(scanJob)
+  const runner = new JobRunner(db, options).register(verifyAuditJob).register(reclassifyJob).register(reverifyJob).register(generateJobWith(options.bulkChunk)).register(scanJobWith(options.bulkChunk))
   for (const handler of householdImportJobs(options)) runner.register(handler)
   const importsDir = options.importsDir ?? defaultImportsDir()
   runner.register(exportJob({ importsDir, piiCipher: options.piiCipher })).register(resultsJob({ importsDir }))

@@ -68,6 +68,9 @@ async function approvedCycle(period: string) {
   expect(draft.status).toBe('draft')
   const submitted = await api.request(fund, { method: 'POST', url: `/api/payments/cycles/${draft.id}/submit`, payload: { version: draft.version } })
   expect(submitted.statusCode, submitted.body).toBe(200)
+  expect(submitted.json().scanning).toBe(true) // the supervision scan it queued
+  await drain()
+  expect((await cycleOf(draft.id)).scanning).toBe(false)
   const approvalId = submitted.json().approvalId
   // the inbox names the cycle: organisation, programme, period, households and total
   const label = (await api.request(county, { method: 'GET', url: `/api/approvals/${approvalId}` })).json().subjectLabel

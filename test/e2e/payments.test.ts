@@ -99,6 +99,8 @@ describe('a monthly payment cycle from generation to bank results', () => {
     await page.getByTestId('pay-submit-ok').click()
     await expect.poll(() => status(page)).toBe('submitted')
     await page.getByTestId('pay-approval').waitFor()
+    // the supervision scan the submission queued runs first; the page says so until it has finished
+    await page.getByTestId('pay-scanning').waitFor({ state: 'detached', timeout: 20_000 })
 
     // ---- the county approver, then the city approver (two people), approve it
     const checker = await h.newPage()

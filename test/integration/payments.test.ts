@@ -125,7 +125,13 @@ describe('a monthly cycle of the regular subsidy', () => {
 
   it('is approved at two levels by two people, and the last approval reserves its total', async () => {
     const c = await submitCycle(database.db, fund, cycleId, { version: (await getCycle(database.db, fund, cycleId)).version })
-    expect(c.status).toBe('submitted')
+    expect(c).toMatchObject({ status: 'submitted', scanning: true })
+    // the submission queued a supervision scan: nobody approves before it has run
+    const early = await refusal(decide(database.db, countyApprover, c.approvalId!, { decision: 'approve', version: 1 }))
+    expect(early.code).toBe('CONFLICT')
+    expect(early.message).toMatch(/核查|scan/)
+    await drain()
+    expect((await getCycle(database.db, fund, cycleId)).scanning).toBe(false)
     const a1 = await decide(database.db, countyApprover, c.approvalId!, { decision: 'approve', version: 1 })
     expect((await getCycle(database.db, fund, cycleId)).status).toBe('submitted')
     await decide(database.db, cityApprover, c.approvalId!, { decision: 'approve', version: a1.version })
@@ -143,6 +149,7 @@ describe('a monthly cycle of the regular subsidy', () => {
     const [before] = await fundOverview(database.db, fund, { orgId: county.id, fundType: 'hardship_fund' })
     expect(draft.totalFen).toBeGreaterThan(before!.availableFen)
     const submitted = await submitCycle(database.db, fund, c.id, { version: draft.version })
+    await drain()
     const a1 = await decide(database.db, countyApprover, submitted.approvalId!, { decision: 'approve', version: 1 })
     const short = await refusal(decide(database.db, cityApprover, submitted.approvalId!, { decision: 'approve', version: a1.version }))
     expect(short.code).toBe('CONFLICT')
@@ -262,24 +269,31 @@ describe('an application programme', () => {
 })
 
 describe('supervision flags', () => {
-  it('flags a paid household that exited, one person in two paid households, a shared bank account and an amount over the cap; each can be resolved with a note', async () => {
+  it('flags a paid household that exited, one person in two paid households, a shared bank account, an amount over the cap and funds outside their scope, scanning in ranges; each can be resolved with a note', async () => {
     const db = database.db
     const c = await createCycle(db, fund, { orgId: county.id, programmeId: programmes.living_subsidy_monthly!, period: '2026-12' })
     await drain()
     const got = await lines(c.id)
-    expect(got.length).toBeGreaterThan(4)
-    const [a, b, d, e] = got.map((l) => l.household_id) as [string, string, string, string]
+    expect(got.length).toBeGreaterThan(6)
+    const [a, b, d, e, f, g] = got.map((l) => l.household_id) as [string, string, string, string, string, string]
     // a: exited after generation; b and d: one bank account; e: a member of b's household appears in e too
     await sql`UPDATE household SET status = 'exited', ended_at = now(), end_reason = 'employment_income' WHERE id = ${a}`.execute(db)
     await sql`UPDATE payment_line SET bank_account_index = 'shared-index' WHERE cycle_id = ${c.id} AND household_id IN (${b}, ${d})`.execute(db)
     const { id: _id, created_at: _at, ...member } = await db.selectFrom('household_member').selectAll().where('household_id', '=', b).limit(1).executeTakeFirstOrThrow()
     await db.insertInto('household_member').values({ ...member, household_id: e }).execute()
+    // f: no longer in hardship (re-classified after generation); g: moved to another county (二七区)
+    const [fBefore, gBefore] = await Promise.all([f, g].map((id) => db.selectFrom('household').select(['hardship_type', 'region_code']).where('id', '=', id).executeTakeFirstOrThrow()))
+    await sql`UPDATE household SET hardship_type = NULL WHERE id = ${f}`.execute(db)
+    await sql`UPDATE household SET region_code = '410103' WHERE id = ${g}`.execute(db)
     // over the cap: November's and December's amounts together above a cap set just below them
     const capBefore = await db.selectFrom('programme').select('cap_per_household_year_fen').where('code', '=', 'living_subsidy_monthly').executeTakeFirstOrThrow()
     await sql`UPDATE programme SET cap_per_household_year_fen = 1 WHERE code = 'living_subsidy_monthly'`.execute(db)
     try {
       await submitCycle(db, fund, c.id, { version: (await getCycle(db, fund, c.id)).version })
+      await drain(createJobRunner(db, { bulkChunk: 2 })) // the scan the submission queued, in ranges of two lines
     } finally {
+      await sql`UPDATE household SET hardship_type = ${fBefore!.hardship_type} WHERE id = ${f}`.execute(db)
+      await sql`UPDATE household SET region_code = ${gBefore!.region_code} WHERE id = ${g}`.execute(db)
       await sql`UPDATE programme SET cap_per_household_year_fen = ${capBefore.cap_per_household_year_fen} WHERE code = 'living_subsidy_monthly'`.execute(db)
       await sql`UPDATE household SET status = 'verified', ended_at = NULL, end_reason = NULL WHERE id = ${a}`.execute(db)
     }
@@ -289,9 +303,17 @@ describe('supervision flags', () => {
     expect(of('shared_account')).toEqual([b, d].sort())
     expect(of('person_twice')).toEqual(expect.arrayContaining([b, e]))
     expect(of('over_cap')).toHaveLength(new Set(got.map((l) => l.household_id)).size)
+    expect(of('outside_scope')).toEqual([f, g].sort())
+    const reasons = (id: string) => (flags.find((x) => x.kind === 'outside_scope' && x.householdId === id)!.details as { reasons: string[] }).reasons
+    expect(reasons(f)).toEqual(['ineligible'])
+    expect(reasons(g)).toEqual(['region'])
+    expect(flags.find((x) => x.householdId === g && x.kind === 'outside_scope')!.details).toMatchObject({ householdRegionName: '二七区', payerRegion: '410102' })
     // a second scan adds nothing
-    const again = await db.transaction().execute(async (trx) => scanCycle(trx, { province_code: '41', id: c.id, programme_id: programmes.living_subsidy_monthly!, period: '2026-12' }, 1n))
+    const again = await db.transaction().execute(async (trx) =>
+      scanCycle(trx, { province_code: '41', id: c.id, programme_id: programmes.living_subsidy_monthly!, period: '2026-12', fund_type: 'hardship_fund' }, { capFen: 1n, rule: null, fundMayPay: true, regionPrefix: county.region }),
+    )
     expect(Object.values(again).every((n) => n === 0)).toBe(true)
+    expect(Object.keys(again).sort()).toEqual(['ended_household', 'outside_scope', 'over_cap', 'person_twice', 'shared_account'])
     expect((await listFlags(db, fund, { cycleId: c.id, limit: 200 })).items).toHaveLength(flags.length)
     // out of scope: none of them
     expect((await listFlags(db, otherCounty, { cycleId: c.id })).items).toEqual([])
@@ -300,6 +322,32 @@ describe('supervision flags', () => {
     const resolved = await decideFlag(db, fund, ended.id, { status: 'resolved', note: '核实：该户12月已脱困，本笔已从发放中剔除' })
     expect(resolved).toMatchObject({ status: 'resolved', note: '核实：该户12月已脱困，本笔已从发放中剔除' })
     expect((await refusal(decideFlag(db, fund, ended.id, { status: 'acknowledged', note: '再看看' }))).code).toBe('CONFLICT')
+  })
+
+  it('flags every line of a cycle whose fund may not pay its programme, and refuses such a cycle', async () => {
+    const db = database.db
+    const c = await createCycle(db, fund, { orgId: county.id, programmeId: programmes.living_subsidy_quarterly!, period: '2027Q1' })
+    await drain()
+    const count = (await lines(c.id)).length
+    expect(count).toBeGreaterThan(0)
+    // as if the fund-use table had said 'no' when the cycle was made (a programme's fund changed since)
+    const found = await db.transaction().execute((trx) =>
+      scanCycle(trx, { province_code: '41', id: c.id, programme_id: programmes.living_subsidy_quarterly!, period: '2027Q1', fund_type: 'education_aid_fund' }, { capFen: null, rule: null, fundMayPay: false, regionPrefix: county.region }),
+    )
+    expect(found.outside_scope).toBe(count)
+    const flagged = (await listFlags(db, fund, { cycleId: c.id, kind: 'outside_scope', limit: 200 })).items
+    expect(flagged.map((x) => (x.details as { reasons: string[] }).reasons)).toEqual(Array(count).fill(['fund_use']))
+    expect(flagged[0]!.details).toMatchObject({ fundType: 'education_aid_fund', programmeKind: 'living_subsidy' })
+    await cancelCycle(db, fund, c.id)
+    // a new cycle is refused while the programme is paid from a fund that may not pay it
+    await sql`UPDATE programme SET fund_type = 'education_aid_fund' WHERE code = 'living_subsidy_quarterly'`.execute(db)
+    try {
+      const refused = await refusal(createCycle(db, fund, { orgId: county.id, programmeId: programmes.living_subsidy_quarterly!, period: '2027Q2' }))
+      expect(refused.code).toBe('VALIDATION_FAILED')
+      expect(refused.details).toEqual([expect.objectContaining({ field: 'programmeId', message: expect.objectContaining({ 'zh-CN': expect.stringContaining('不能用于'), en: expect.stringContaining('may not pay') }) })])
+    } finally {
+      await sql`UPDATE programme SET fund_type = 'hardship_fund' WHERE code = 'living_subsidy_quarterly'`.execute(db)
+    }
   })
 })
 

@@ -13885,6 +13885,8 @@ export interface paths {
                                 programmeNameZh: string;
                                 regionCode: string;
                                 reserveEntryId: string | null;
+                                /** @description a supervision scan of the cycle is queued or running; the last approval waits for it */
+                                scanning: boolean;
                                 /** @enum {unknown} */
                                 status: "draft" | "generating" | "submitted" | "approved" | "exported" | "paid" | "partly_failed" | "closed" | "cancelled";
                                 /** @description whole fen (分), as a decimal string */
@@ -14062,6 +14064,8 @@ export interface paths {
                             programmeNameZh: string;
                             regionCode: string;
                             reserveEntryId: string | null;
+                            /** @description a supervision scan of the cycle is queued or running; the last approval waits for it */
+                            scanning: boolean;
                             /** @enum {unknown} */
                             status: "draft" | "generating" | "submitted" | "approved" | "exported" | "paid" | "partly_failed" | "closed" | "cancelled";
                             /** @description whole fen (分), as a decimal string */
@@ -14241,6 +14245,8 @@ export interface paths {
                             programmeNameZh: string;
                             regionCode: string;
                             reserveEntryId: string | null;
+                            /** @description a supervision scan of the cycle is queued or running; the last approval waits for it */
+                            scanning: boolean;
                             /** @enum {unknown} */
                             status: "draft" | "generating" | "submitted" | "approved" | "exported" | "paid" | "partly_failed" | "closed" | "cancelled";
                             /** @description whole fen (分), as a decimal string */
@@ -14577,6 +14583,8 @@ export interface paths {
                             programmeNameZh: string;
                             regionCode: string;
                             reserveEntryId: string | null;
+                            /** @description a supervision scan of the cycle is queued or running; the last approval waits for it */
+                            scanning: boolean;
                             /** @enum {unknown} */
                             status: "draft" | "generating" | "submitted" | "approved" | "exported" | "paid" | "partly_failed" | "closed" | "cancelled";
                             /** @description whole fen (分), as a decimal string */
@@ -14759,6 +14767,8 @@ export interface paths {
                             programmeNameZh: string;
                             regionCode: string;
                             reserveEntryId: string | null;
+                            /** @description a supervision scan of the cycle is queued or running; the last approval waits for it */
+                            scanning: boolean;
                             /** @enum {unknown} */
                             status: "draft" | "generating" | "submitted" | "approved" | "exported" | "paid" | "partly_failed" | "closed" | "cancelled";
                             /** @description whole fen (分), as a decimal string */
@@ -15466,6 +15476,8 @@ export interface paths {
                             programmeNameZh: string;
                             regionCode: string;
                             reserveEntryId: string | null;
+                            /** @description a supervision scan of the cycle is queued or running; the last approval waits for it */
+                            scanning: boolean;
                             /** @enum {unknown} */
                             status: "draft" | "generating" | "submitted" | "approved" | "exported" | "paid" | "partly_failed" | "closed" | "cancelled";
                             /** @description whole fen (分), as a decimal string */
@@ -15822,6 +15834,8 @@ export interface paths {
                             programmeNameZh: string;
                             regionCode: string;
                             reserveEntryId: string | null;
+                            /** @description a supervision scan of the cycle is queued or running; the last approval waits for it */
+                            scanning: boolean;
                             /** @enum {unknown} */
                             status: "draft" | "generating" | "submitted" | "approved" | "exported" | "paid" | "partly_failed" | "closed" | "cancelled";
                             /** @description whole fen (分), as a decimal string */
@@ -15964,7 +15978,7 @@ export interface paths {
                 query?: {
                     cursor?: string;
                     cycleId?: string;
-                    kind?: "ended_household" | "person_twice" | "over_cap" | "shared_account";
+                    kind?: "ended_household" | "person_twice" | "over_cap" | "shared_account" | "outside_scope";
                     limit?: number;
                     status?: "open" | "acknowledged" | "resolved";
                 };
@@ -15992,10 +16006,10 @@ export interface paths {
                                 householdId: string;
                                 id: string;
                                 /**
-                                 * @description ended_household: paid after exit or removal; person_twice: one person paid in two households; over_cap: above the yearly cap; shared_account: one bank account, several households
+                                 * @description ended_household: paid after exit or removal; person_twice: one person paid in two households; over_cap: above the yearly cap; shared_account: one bank account, several households; outside_scope: funds used outside the programme's scope (a fund that may not pay this kind of programme, a household outside the payer's region, or one no longer eligible)
                                  * @enum {unknown}
                                  */
-                                kind: "ended_household" | "person_twice" | "over_cap" | "shared_account";
+                                kind: "ended_household" | "person_twice" | "over_cap" | "shared_account" | "outside_scope";
                                 lineNo: number;
                                 note: string | null;
                                 period: string;
@@ -16177,10 +16191,10 @@ export interface paths {
                             householdId: string;
                             id: string;
                             /**
-                             * @description ended_household: paid after exit or removal; person_twice: one person paid in two households; over_cap: above the yearly cap; shared_account: one bank account, several households
+                             * @description ended_household: paid after exit or removal; person_twice: one person paid in two households; over_cap: above the yearly cap; shared_account: one bank account, several households; outside_scope: funds used outside the programme's scope (a fund that may not pay this kind of programme, a household outside the payer's region, or one no longer eligible)
                              * @enum {unknown}
                              */
-                            kind: "ended_household" | "person_twice" | "over_cap" | "shared_account";
+                            kind: "ended_household" | "person_twice" | "over_cap" | "shared_account" | "outside_scope";
                             lineNo: number;
                             note: string | null;
                             period: string;

@@ -18,6 +18,7 @@ import * as applications from './2026-11-23-0016-applications.ts'
 import * as postings from './2026-11-23-0017-postings.ts'
 import * as ledger from './2026-11-23-0018-ledger.ts'
 import * as payments from './2026-11-23-0019-payments.ts'
+import * as flagOutsideScope from './2026-12-02-0021-flag-outside-scope.ts'
 import * as paymentFlags from './2026-11-23-0020-payment-flags.ts'
 
 /** Every migration, by name; names sort in the order they run. Append, never reorder or edit. */
@@ -42,4 +43,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-23-0018-ledger': ledger,
   '2026-11-23-0019-payments': payments,
   '2026-11-23-0020-payment-flags': paymentFlags,
+  '2026-12-02-0021-flag-outside-scope': flagOutsideScope,
 }

@@ -7,6 +7,7 @@ import type { Principal } from '../../platform/principal.ts'
 import { requirePermission } from '../../platform/principal.ts'
 import { optionalText } from '../../platform/fields.ts'
 import { nationalScope } from '../../platform/scope.ts'
+import type { ProgrammeKind } from '../programmes/programmes.tables.ts'
 import * as repo from './funds.repository.ts'
 import type { LedgerAccountKind, LedgerEntryKind } from './funds.tables.ts'
 import { postEntry } from './ledger.ts'
@@ -28,6 +29,28 @@ export const fundTypes = [
   'entrepreneurship_fund',
 ] as const
 export type FundType = (typeof fundTypes)[number]
+
+/**
+ * What each fund type may pay for (domain.md §6 "funds used outside the programme's scope"): the
+ * hardship fund pays any assistance; the others only their own kinds. A cycle is refused for a
+ * programme its fund may not pay, and the supervision scan flags such lines (a programme's fund type
+ * changed after its cycle was made).
+ */
+export const fundTypeUses: Record<FundType, readonly ProgrammeKind[] | 'any'> = {
+  hardship_fund: 'any',
+  regular_subsidy_fund: ['living_subsidy', 'festival_relief'],
+  centre_allowance_fund: [],
+  mutual_aid_fund: ['medical_aid'],
+  education_aid_fund: ['education_aid'],
+  training_fund: ['skills_training', 'graduate_employment'],
+  entrepreneurship_fund: ['entrepreneurship'],
+}
+
+/** True when a fund of this type may pay a programme of this kind. */
+export function fundMayPay(fundType: string, kind: string): boolean {
+  const uses = fundTypeUses[fundType as FundType]
+  return uses === 'any' || (uses !== undefined && (uses as readonly string[]).includes(kind))
+}
 
 /** Sources of funds (domain.md §6). */
 export const fundSources = [

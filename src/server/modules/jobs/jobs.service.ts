@@ -91,27 +91,34 @@ export async function enqueue(
   p: Principal,
   job: { kind: string; regionCode: string | null; params: unknown; total?: number | null },
 ): Promise<JobView> {
-  if (!scopeCovers(p.scope, job.regionCode)) throw new AppError('FORBIDDEN')
-  const id = await db.transaction().execute(async (trx) => {
-    const newId = await repo.insert(trx, {
-      kind: job.kind,
-      regionCode: job.regionCode,
-      createdBy: p.userId,
-      params: job.params,
-      total: job.total === undefined || job.total === null ? null : BigInt(job.total),
-    })
-    await audit.record(trx, {
-      actor: actorOf(p),
-      action: 'job.enqueue',
-      entityType: 'job',
-      entityId: newId,
-      regionCode: job.regionCode,
-      after: { kind: job.kind, params: job.params },
-      requestId: p.requestId,
-    })
-    return newId
-  })
+  const id = await db.transaction().execute((trx) => enqueueIn(trx, p, job))
   return getJob(db, p, id)
+}
+
+/** Queues a job inside the caller's transaction: it exists exactly when the caller's writes commit. Answers its id. */
+export async function enqueueIn(
+  trx: Transaction<Database>,
+  p: Principal,
+  job: { kind: string; regionCode: string | null; params: unknown; total?: number | null },
+): Promise<string> {
+  if (!scopeCovers(p.scope, job.regionCode)) throw new AppError('FORBIDDEN')
+  const id = await repo.insert(trx, {
+    kind: job.kind,
+    regionCode: job.regionCode,
+    createdBy: p.userId,
+    params: job.params,
+    total: job.total === undefined || job.total === null ? null : BigInt(job.total),
+  })
+  await audit.record(trx, {
+    actor: actorOf(p),
+    action: 'job.enqueue',
+    entityType: 'job',
+    entityId: id,
+    regionCode: job.regionCode,
+    after: { kind: job.kind, params: job.params },
+    requestId: p.requestId,
+  })
+  return id
 }
 
 /** Anyone whose scope covers the job's region may watch it. */

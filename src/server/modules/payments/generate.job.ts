@@ -4,6 +4,7 @@ import { regionPrefixOf } from '../../platform/scope.ts'
 import * as audit from '../audit/audit.service.ts'
 import { enqueue, type JobHandler } from '../jobs/jobs.service.ts'
 import type { BenefitFormula, EligibilityRule } from '../programmes/rules.ts'
+import { fundMayPay } from '../funds/funds.service.ts'
 import { amountSql, eligibilitySql } from './cycle-sql.ts'
 import * as repo from './payments.repository.ts'
 
@@ -54,8 +55,8 @@ export const generateJob: JobHandler<GenerateParams, Checkpoint, { lines: number
     let cp: Checkpoint =
       ctx.checkpoint ??
       (c.basis === 'households'
-        ? { phase: 'households', afterId: null, lineNo: await maxLineNo(ctx, c), done: 0, total: await repo.countHouseholds(ctx.db, c.province_code, prefix) }
-        : { phase: 'entitlements', afterId: null, lineNo: await maxLineNo(ctx, c), done: 0, total: 1 })
+        ? { phase: 'households', afterId: null, lineNo: await repo.maxLineNo(ctx.db, c.province_code, c.id), done: 0, total: await repo.countHouseholds(ctx.db, c.province_code, prefix) }
+        : { phase: 'entitlements', afterId: null, lineNo: await repo.maxLineNo(ctx.db, c.province_code, c.id), done: 0, total: 1 })
 
     if (cp.phase === 'households') {
       const rule = eligibilitySql(programme.eligibility as EligibilityRule)
@@ -110,26 +111,49 @@ export const generateJob: JobHandler<GenerateParams, Checkpoint, { lines: number
 
 export const SCAN_JOB = 'payments.scan'
 
-/** The supervision scan of one cycle (payments.repository.ts scanCycle), in one transaction. */
-export const scanJob: JobHandler<{ cycleId: string }, { done: true }, Record<string, number>> = {
-  kind: SCAN_JOB,
-  async run(ctx) {
-    const c = await repo.findCycle(ctx.db, ctx.params.cycleId)
-    if (!c) throw new Error(`payment cycle ${ctx.params.cycleId} not found`)
-    const programme = await ctx.db.selectFrom('programme').select('cap_per_household_year_fen').where('id', '=', c.programme_id).executeTakeFirstOrThrow()
-    let found: Record<string, number> = {}
-    // A cycle has just written up to a million lines: without fresh statistics the planner takes the
-    // table for empty and the scan's joins for tiny (minutes instead of seconds at a million lines).
-    await sql`ANALYZE payment_line`.execute(ctx.db)
-    await ctx.step(async (trx) => {
-      found = await repo.scanCycle(trx, c, programme.cap_per_household_year_fen === null ? null : BigInt(programme.cap_per_household_year_fen))
-      return { checkpoint: { done: true }, done: 1, total: 1 }
-    })
-    return found
-  },
+export interface ScanParams {
+  cycleId: string
+  /** lines per range (one transaction each); the runner's bulk chunk unless named */
+  chunkSize?: number
 }
 
-async function maxLineNo(ctx: { db: Parameters<typeof repo.lineTotals>[0] }, c: { province_code: string; id: string }): Promise<number> {
-  const r = await ctx.db.selectFrom('payment_line').select((eb) => eb.fn.max('line_no').as('m')).where('province_code', '=', c.province_code).where('cycle_id', '=', c.id).executeTakeFirst()
-  return Number(r?.m ?? 0)
+/**
+ * The supervision scan of one cycle (payments.repository.ts scanCycle) as a durable job: the lines in
+ * ranges of line numbers, each range one transaction committed with the checkpoint, so on PGlite
+ * requests get in between ranges and a killed scan resumes where it stopped (the flags' unique key
+ * makes a repeated range add nothing). Queued after generation and again at submission; the cycle's
+ * last approval waits for it (payments.service.ts).
+ */
+export function scanJobWith(defaultChunk = GENERATE_CHUNK): JobHandler<ScanParams, { afterLineNo: number }, Record<string, number>> {
+  return {
+    kind: SCAN_JOB,
+    async run(ctx) {
+      const c = await repo.findCycle(ctx.db, ctx.params.cycleId)
+      if (!c) throw new Error(`payment cycle ${ctx.params.cycleId} not found`)
+      const programme = await ctx.db.selectFrom('programme').select(['kind', 'eligibility', 'cap_per_household_year_fen']).where('id', '=', c.programme_id).executeTakeFirstOrThrow()
+      const options = {
+        capFen: programme.cap_per_household_year_fen === null ? null : BigInt(programme.cap_per_household_year_fen),
+        rule: c.basis === 'households' ? eligibilitySql(programme.eligibility as EligibilityRule) : null,
+        fundMayPay: fundMayPay(c.fund_type, programme.kind),
+        regionPrefix: regionPrefixOf(c.region_code),
+      }
+      const chunk = ctx.params.chunkSize ?? defaultChunk
+      const last = await repo.maxLineNo(ctx.db, c.province_code, c.id)
+      // A cycle has just written up to a million lines: without fresh statistics the planner takes the
+      // table for empty and the scan's joins for tiny (minutes instead of seconds at a million lines).
+      if (!ctx.checkpoint) await sql`ANALYZE payment_line`.execute(ctx.db)
+      const found: Record<string, number> = {}
+      let after = ctx.checkpoint?.afterLineNo ?? 0
+      while (after < last) {
+        const to = Math.min(after + chunk, last)
+        await ctx.step(async (trx) => {
+          const n = await repo.scanCycle(trx, c, { ...options, range: { afterLineNo: after, lastLineNo: to } })
+          for (const [kind, count] of Object.entries(n)) found[kind] = (found[kind] ?? 0) + count
+          after = to
+          return { checkpoint: { afterLineNo: to }, done: to, total: last }
+        })
+      }
+      return found
+    },
+  }
 }

@@ -41,6 +41,8 @@ function cycleQuery(db: Executor) {
       'c.created_at',
       'c.updated_at',
       'c.version',
+      // a supervision scan of the cycle queued or running (the last approval waits for it)
+      sql<boolean>`EXISTS (SELECT 1 FROM job j WHERE j.status IN ('queued', 'running') AND j.kind = 'payments.scan' AND j.params->>'cycleId' = c.id::text)`.as('scanning'),
     ])
 }
 
@@ -302,11 +304,27 @@ export async function ledgerOfCycle(db: Executor, cycleId: string) {
 
 // ---------------------------------------------------------------- supervision flags
 
+export interface ScanOptions {
+  /** the programme's yearly cap per household, or null */
+  capFen: bigint | null
+  /** the programme's eligibility as SQL over household h (households-basis lines are re-checked), or null */
+  rule: RawBuilder<boolean> | null
+  /** false when the cycle's fund type may not pay the programme's kind */
+  fundMayPay: boolean
+  /** the paying organisation's region prefix */
+  regionPrefix: string
+  /** only lines with afterLineNo < line_no <= lastLineNo (the whole cycle when absent) */
+  range?: { afterLineNo: number; lastLineNo: number }
+}
+
 /**
- * Scans one cycle's lines (not failed) and records a flag per finding; a finding already flagged is
- * left as it is (the unique key), so a scan may run again. Answers the number of new flags by kind.
+ * Scans a cycle's lines (not failed), or one range of them, and records a flag per finding; a finding
+ * already flagged is left as it is (the unique key), so a scan may run again, and ranges may be scanned
+ * one after another in separate transactions. Every check starts from the lines of the range and reaches
+ * other rows by index, so a range costs the same at the start of a million-line cycle as at its end.
+ * Answers the number of new flags by kind.
  */
-export async function scanCycle(trx: Transaction<Database>, c: { province_code: string; id: string; programme_id: string; period: string }, capFen: bigint | null): Promise<Record<string, number>> {
+export async function scanCycle(trx: Transaction<Database>, c: { province_code: string; id: string; programme_id: string; period: string; fund_type: string }, o: ScanOptions): Promise<Record<string, number>> {
   const found: Record<string, number> = {}
   const insert = async (kind: string, select: RawBuilder<unknown>) => {
     const r = await sql<{ n: number }>`
@@ -317,7 +335,8 @@ export async function scanCycle(trx: Transaction<Database>, c: { province_code: 
       ) SELECT count(*)::int AS n FROM ins`.execute(trx)
     found[kind] = r.rows[0]?.n ?? 0
   }
-  const lines = sql`(SELECT * FROM payment_line WHERE province_code = ${c.province_code} AND cycle_id = ${c.id}::uuid AND status <> 'failed') l`
+  const inRange = o.range ? sql`AND line_no > ${o.range.afterLineNo}::int AND line_no <= ${o.range.lastLineNo}::int` : sql``
+  const lines = sql`(SELECT * FROM payment_line WHERE province_code = ${c.province_code} AND cycle_id = ${c.id}::uuid AND status <> 'failed' ${inRange}) l`
   // a payment to a household that has exited or been removed
   await insert(
     'ended_household',
@@ -338,17 +357,16 @@ export async function scanCycle(trx: Transaction<Database>, c: { province_code: 
         ORDER BY l.line_no`,
   )
   // more than the programme's yearly cap paid to a household this year (lines of every cycle, not failed)
-  if (capFen !== null) {
+  if (o.capFen !== null) {
     const year = c.period.slice(0, 4)
     await insert(
       'over_cap',
-      sql`SELECT l.line_no, l.household_id, l.region_code, jsonb_build_object('paidThisYearFen', t.total::text, 'capFen', ${capFen.toString()}::text, 'year', ${year}::text) AS details
+      sql`SELECT l.line_no, l.household_id, l.region_code, jsonb_build_object('paidThisYearFen', t.total::text, 'capFen', ${o.capFen.toString()}::text, 'year', ${year}::text) AS details
           FROM ${lines}
-          JOIN (SELECT x.household_id, sum(x.amount_fen) AS total FROM payment_line x
-                WHERE x.province_code = ${c.province_code} AND x.programme_id = ${c.programme_id}::uuid AND x.status <> 'failed' AND left(x.for_period, 4) = ${year}
-                  AND x.household_id IN (SELECT household_id FROM payment_line WHERE province_code = ${c.province_code} AND cycle_id = ${c.id}::uuid)
-                GROUP BY x.household_id) t ON t.household_id = l.household_id
-          WHERE t.total > ${capFen.toString()}::bigint`,
+          JOIN LATERAL (SELECT sum(x.amount_fen) AS total FROM payment_line x
+                WHERE x.province_code = l.province_code AND x.household_id = l.household_id
+                  AND x.programme_id = ${c.programme_id}::uuid AND x.status <> 'failed' AND left(x.for_period, 4) = ${year}) t ON true
+          WHERE t.total > ${o.capFen.toString()}::bigint`,
     )
   }
   // one bank account on lines of different households of this cycle
@@ -356,11 +374,36 @@ export async function scanCycle(trx: Transaction<Database>, c: { province_code: 
     'shared_account',
     sql`SELECT l.line_no, l.household_id, l.region_code, jsonb_build_object('households', s.households) AS details
         FROM ${lines}
-        JOIN (SELECT bank_account_index, count(DISTINCT household_id) AS households FROM payment_line
-              WHERE province_code = ${c.province_code} AND cycle_id = ${c.id}::uuid AND status <> 'failed' AND bank_account_index IS NOT NULL
-              GROUP BY bank_account_index HAVING count(DISTINCT household_id) > 1) s ON s.bank_account_index = l.bank_account_index`,
+        JOIN LATERAL (SELECT count(DISTINCT x.household_id) AS households FROM payment_line x
+              WHERE x.province_code = l.province_code AND x.cycle_id = l.cycle_id AND x.bank_account_index = l.bank_account_index AND x.status <> 'failed') s ON true
+        WHERE l.bank_account_index IS NOT NULL AND s.households > 1`,
+  )
+  // funds used outside the programme's scope: a fund that may not pay this kind of programme, a
+  // household outside the paying organisation's region, or one on file that no longer meets the rule
+  const prefix = `${o.regionPrefix}%`
+  const ineligible = o.rule ? sql<boolean>`(l.entitlement_id IS NULL AND h.status IN ('verified', 'reverifying') AND NOT coalesce(${o.rule}, false))` : sql<boolean>`false`
+  const outsideRegion = sql<boolean>`(l.region_code NOT LIKE ${prefix} OR h.region_code NOT LIKE ${prefix})`
+  await insert(
+    'outside_scope',
+    sql`SELECT l.line_no, l.household_id, l.region_code,
+               jsonb_build_object('reasons', to_jsonb(array_remove(ARRAY[
+                   CASE WHEN ${!o.fundMayPay}::boolean THEN 'fund_use' END,
+                   CASE WHEN ${outsideRegion} THEN 'region' END,
+                   CASE WHEN ${ineligible} THEN 'ineligible' END], NULL)),
+                 'fundType', ${c.fund_type}::text, 'programmeKind', g.kind, 'payerRegion', ${o.regionPrefix}::text, 'householdRegion', h.region_code, 'householdRegionName', r.name) AS details
+        FROM ${lines}
+        JOIN household h ON h.province_code = l.province_code AND h.id = l.household_id
+        JOIN programme g ON g.id = l.programme_id
+        LEFT JOIN region r ON r.code = h.region_code
+        WHERE ${!o.fundMayPay}::boolean OR ${outsideRegion} OR ${ineligible}`,
   )
   return found
+}
+
+/** The highest line number of a cycle (0 when it has none). */
+export async function maxLineNo(db: Executor, provinceCode: string, cycleId: string): Promise<number> {
+  const r = await db.selectFrom('payment_line').select((eb) => eb.fn.max('line_no').as('m')).where('province_code', '=', provinceCode).where('cycle_id', '=', cycleId).executeTakeFirst()
+  return Number(r?.m ?? 0)
 }
 
 export function listFlagsInScope(db: Executor, scope: DataScope, f: { id?: string; status?: string; kind?: string; cycleId?: string; before?: { detectedAt: string; id: string }; limit: number }) {

@@ -44,6 +44,7 @@ export const CycleSchema = Type.Object({
   createdAt: Type.String(),
   updatedAt: Type.String(),
   version: Type.Integer(),
+  scanning: Type.Boolean({ description: 'a supervision scan of the cycle is queued or running; the last approval waits for it' }),
 })
 export const CycleList = Type.Object({ items: Type.Array(CycleSchema), nextCursor: Nullable(Type.String()) })
 export const CycleListQuery = Type.Object({ status: Type.Optional(Type.Enum(cycleStatuses)), programmeId: Type.Optional(Id), cursor: Cursor, limit: Limit })
@@ -88,7 +89,7 @@ export const ReconciliationSchema = Type.Object({
 
 export const FlagSchema = Type.Object({
   id: Type.String(),
-  kind: Type.Enum(flagKinds, { description: 'ended_household: paid after exit or removal; person_twice: one person paid in two households; over_cap: above the yearly cap; shared_account: one bank account, several households' }),
+  kind: Type.Enum(flagKinds, { description: 'ended_household: paid after exit or removal; person_twice: one person paid in two households; over_cap: above the yearly cap; shared_account: one bank account, several households; outside_scope: funds used outside the programme\'s scope (a fund that may not pay this kind of programme, a household outside the payer\'s region, or one no longer eligible)' }),
   cycleId: Type.String(),
   period: Type.String(),
   programmeNameZh: Type.String(),

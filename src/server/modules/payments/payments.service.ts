@@ -11,14 +11,15 @@ import { nationalScope } from '../../platform/scope.ts'
 import { registerSubjectLabels } from '../approvals/approval-views.ts'
 import * as approvals from '../approvals/approvals.service.ts'
 import * as audit from '../audit/audit.service.ts'
-import { fundTypes } from '../funds/funds.service.ts'
+import { fundMayPay, fundTypes } from '../funds/funds.service.ts'
 import * as funds from '../funds/funds.repository.ts'
 import { postEntry } from '../funds/ledger.ts'
-import { enqueue } from '../jobs/jobs.service.ts'
+import { enqueue, enqueueIn } from '../jobs/jobs.service.ts'
 import { getProgramme } from '../programmes/programmes.service.ts'
 import type { Frequency } from '../programmes/rules.ts'
 import { bankFileName, bankFolder, EXPORT_JOB, RESULTS_JOB } from './bank.jobs.ts'
 import { cyclePayable } from './cycle-sql.ts'
+import { SCAN_JOB } from './generate.job.ts'
 import * as repo from './payments.repository.ts'
 import type { CycleBasis, CycleStatus, FlagKind } from './payments.tables.ts'
 
@@ -92,6 +93,8 @@ export interface Cycle {
   createdAt: Date
   updatedAt: Date
   version: number
+  /** a supervision scan is queued or running: the last approval waits for it */
+  scanning: boolean
 }
 
 const toCycle = (r: repo.CycleRow): Cycle => ({
@@ -121,6 +124,7 @@ const toCycle = (r: repo.CycleRow): Cycle => ({
   createdAt: r.created_at,
   updatedAt: r.updated_at,
   version: r.version,
+  scanning: r.scanning,
 })
 
 function wrongStatus(c: { status: CycleStatus }, wanted: string): AppError {
@@ -151,6 +155,7 @@ export async function createCycle(db: Kysely<Database>, p: Principal, input: Cre
   const errors = []
   if (!programme.active) errors.push({ field: 'programmeId', message: text('the programme is not active', '该项目已停用') })
   if (!(fundTypes as readonly string[]).includes(programme.fundType)) errors.push({ field: 'programmeId', message: text(`the programme's fund type ${programme.fundType} is not a fund type`, `该项目的资金类型 ${programme.fundType} 不是有效的资金类型`) })
+  else if (!fundMayPay(programme.fundType, programme.kind)) errors.push({ field: 'programmeId', message: text(`a ${programme.fundType} fund may not pay a programme of kind ${programme.kind}`, `资金类型 ${programme.fundType} 不能用于 ${programme.kind} 类项目`) })
   const period = (input.period ?? '').trim()
   const frequency = programme.frequency as Frequency
   if (!PERIOD[frequency]?.test(period)) errors.push({ field: 'period', message: text(`must be a period like ${periodExample[frequency]}`, `期次格式应如 ${periodExample[frequency]}`) })
@@ -295,9 +300,9 @@ export async function submitCycle(db: Kysely<Database>, p: Principal, id: string
       : await approvals.submit(trx, p, { kind: CYCLE_KIND, subjectId: c.id, regionCode: c.regionCode, opinion: input.opinion ?? null })
     const fresh = (await repo.lockCycle(trx, locked.province_code, locked.id))!
     await repo.updateCycle(trx, fresh, { status: 'submitted', approval_id: approval.id })
-    // Files may have changed since generation: the approvers see what a scan finds now.
-    const programme = await getProgramme(trx, p, locked.programme_id)
-    await repo.scanCycle(trx, locked, programme.capPerHouseholdYearFen)
+    // Files may have changed since generation: the approvers see what a scan finds now (a job, in
+    // ranges, so a million-line cycle does not hold the store; the last approval waits for it).
+    await enqueueIn(trx, p, { kind: SCAN_JOB, regionCode: c.regionCode, params: { cycleId: c.id } })
     await audit.record(trx, { actor: actorOf(p), action: 'payment.cycle_submit', entityType: 'payment_cycle', entityId: c.id, regionCode: c.regionCode, after: { lines: locked.line_count, totalFen: String(locked.total_fen) }, requestId: p.requestId })
   })
   return getCycle(db, p, id)
@@ -325,8 +330,11 @@ async function onApprovalTransition(trx: Transaction<Database>, e: approvals.App
   const p = e.actor
   switch (e.action) {
     case 'approve': {
-      if (e.approval.status !== 'approved') return // a step other than the last
       if (c.status !== 'submitted') throw wrongStatus(c, 'submitted')
+      if ((await repo.findCycle(trx, c.id))?.scanning) {
+        throw new AppError('CONFLICT', text('the supervision scan of this cycle is still running; approve when it has finished', '本批次的资金监督核查尚未完成，请核查完成后再审批'))
+      }
+      if (e.approval.status !== 'approved') return // a step other than the last
       const org = (await funds.orgInScope(trx, nationalScope, c.org_id))!
       const total = BigInt(c.total_fen)
       const entry = await postEntry(trx, p, {

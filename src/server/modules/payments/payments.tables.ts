@@ -57,8 +57,8 @@ export interface PaymentLineTable {
   settled_at: Date | null
 }
 
-export type FlagKind = 'ended_household' | 'person_twice' | 'over_cap' | 'shared_account'
-export const flagKinds = ['ended_household', 'person_twice', 'over_cap', 'shared_account'] as const satisfies readonly FlagKind[]
+export type FlagKind = 'ended_household' | 'person_twice' | 'over_cap' | 'shared_account' | 'outside_scope'
+export const flagKinds = ['ended_household', 'person_twice', 'over_cap', 'shared_account', 'outside_scope'] as const satisfies readonly FlagKind[]
 export type FlagStatus = 'open' | 'acknowledged' | 'resolved'
 
 export interface PaymentFlagTable {

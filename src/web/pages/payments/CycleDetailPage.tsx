@@ -97,6 +97,13 @@ export default function CycleDetailPage() {
     loadApproval(cycle.approvalId).then(setApproval, () => setApproval(null));
   }, [cycle?.approvalId, cycle?.status]);
 
+  // a supervision scan queued or running: look again every two seconds until it has finished
+  useEffect(() => {
+    if (!cycle?.scanning) return;
+    const timer = setTimeout(() => void reload(), 2000);
+    return () => clearTimeout(timer);
+  }, [cycle, reload]);
+
   // open supervision flags of this cycle (found when it is submitted)
   useEffect(() => {
     if (!cycle) return;
@@ -104,7 +111,7 @@ export default function CycleDetailPage() {
       (r) => setOpenFlags(r.items.length === 0 ? null : r.nextCursor ? '100+' : String(r.items.length)),
       () => setOpenFlags(null),
     );
-  }, [id, cycle?.status, cycle?.version]); // eslint-disable-line react-hooks/exhaustive-deps
+  }, [id, cycle?.status, cycle?.version, cycle?.scanning]); // eslint-disable-line react-hooks/exhaustive-deps
 
   const loadRec = useCallback(async () => {
     setRecLoading(true);
@@ -318,6 +325,7 @@ export default function CycleDetailPage() {
       ) : null}
       {c.status === 'approved' ? <Alert type="success" showIcon style={{ marginBottom: 16 }} message={t('pay.approvedHint')} /> : null}
       {c.status === 'exported' ? <Alert type="info" showIcon style={{ marginBottom: 16 }} message={t('pay.exportedHint')} /> : null}
+      {c.scanning ? <Alert type="info" showIcon style={{ marginBottom: 16 }} message={t('pay.flag.scanning')} data-testid="pay-scanning" /> : null}
       {openFlags ? (
         <Alert
           type="warning"

@@ -23,4 +23,10 @@ describe('supervision flags in words', () => {
     expect(flagDetails(flag('ended_household', { status: 'removed', endedAt: '2026-11-20T02:00:00+00:00', endReason: 'deceased' }), zh, hasKey)).toBe('该户已退出（2026-11-20），原因：死亡')
     expect(flagDetails(flag('ended_household', { status: 'exited', endedAt: '2026-11-20', endReason: 'unknown_code' }), t, hasKey)).toBe('Household exited (2026-11-20); reason: unknown_code')
   })
+
+  it('says why a line is outside the fund\'s scope, each reason in words', () => {
+    const f = flag('outside_scope', { reasons: ['fund_use', 'region', 'ineligible'], fundType: 'education_aid_fund', programmeKind: 'living_subsidy', householdRegion: '410103', householdRegionName: '二七区' })
+    expect(flagDetails(f, zh, hasKey)).toBe('金秋助学资金不能用于此类项目（生活补贴）；该户（二七区）不在发放单位辖区内；该户现已不符合项目条件')
+    expect(flagDetails(flag('outside_scope', { reasons: ['ineligible'] }), t, hasKey)).toBe("The household no longer meets the programme's conditions")
+  })
 })

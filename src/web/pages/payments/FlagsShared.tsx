@@ -10,10 +10,10 @@ export type Flag = ResponseOf<'/api/payments/flags', 'get'>['items'][number];
 export type FlagKind = Flag['kind'];
 export type FlagStatus = Flag['status'];
 
-export const FLAG_KINDS: readonly FlagKind[] = ['ended_household', 'person_twice', 'over_cap', 'shared_account'];
+export const FLAG_KINDS: readonly FlagKind[] = ['ended_household', 'person_twice', 'over_cap', 'shared_account', 'outside_scope'];
 export const FLAG_STATUSES: readonly FlagStatus[] = ['open', 'acknowledged', 'resolved'];
 
-const KIND_COLORS: Record<FlagKind, string> = { ended_household: 'volcano', person_twice: 'magenta', over_cap: 'orange', shared_account: 'purple' };
+const KIND_COLORS: Record<FlagKind, string> = { ended_household: 'volcano', person_twice: 'magenta', over_cap: 'orange', shared_account: 'purple', outside_scope: 'red' };
 const STATUS_COLORS: Record<FlagStatus, string> = { open: 'error', acknowledged: 'gold', resolved: 'success' };
 
 export function FlagKindTag({ kind, t }: { kind: FlagKind; t: Translate }) {
@@ -53,5 +53,16 @@ export function flagDetails(f: Flag, t: Translate, has: (key: string) => key is 
       return t('pay.flag.d.overCap', { year: str(d.year), paid: fenText(d.paidThisYearFen), cap: fenText(d.capFen) });
     case 'shared_account':
       return t('pay.flag.d.shared', { n: str(d.households) || '2' });
+    case 'outside_scope': {
+      const reasons = Array.isArray(d.reasons) ? d.reasons.map(str) : [];
+      const label = (prefix: string, code: string) => (has(`${prefix}.${code}`) ? t(`${prefix}.${code}` as MessageKey) : code);
+      const parts = reasons.map((r) => {
+        if (r === 'fund_use') return t('pay.flag.d.fund_use', { fund: label('fund.type', str(d.fundType)), kind: label('prog.kind', str(d.programmeKind)) });
+        if (r === 'region') return t('pay.flag.d.region', { region: str(d.householdRegionName) || str(d.householdRegion) || '—' });
+        if (r === 'ineligible') return t('pay.flag.d.ineligible');
+        return r;
+      });
+      return parts.join('；') || t('pay.flag.kind.outside_scope');
+    }
   }
 }
