@@ -35,6 +35,9 @@ export default defineConfig({
           hookTimeout: 180_000,
           maxWorkers: 1,
           fileParallelism: false,
+          // A page's answer after a click can take over a second on a loaded 2-core CI machine
+          // (expect.poll's default is 1 s, which made a plan-add check fail there once).
+          expect: { poll: { timeout: 10_000, interval: 100 } },
         },
       },
     ],
