@@ -36,6 +36,7 @@ import { fundRoutes } from './modules/funds/funds.routes.ts'
 import { AppError } from './platform/errors.ts'
 import type { PiiCipher } from './platform/pii-crypto.ts'
 import { registerErrorHandler, registerSessionHook, requireSession } from './platform/http.ts'
+import { trackRequestsInFlight } from './platform/in-flight.ts'
 
 export interface AppOptions {
   database: DatabaseHandle
@@ -125,6 +126,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     }
   })
 
+  trackRequestsInFlight(app)
   registerSessionHook(app, db)
   const secureCookies = options.secureCookies ?? false
   await app.register(

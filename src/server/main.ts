@@ -6,6 +6,7 @@ import { prepareDatabase } from './bootstrap.ts'
 import { loadConfig } from './config.ts'
 import type { DatabaseHandle } from './db/engine.ts'
 import { DataDirLockedError } from './db/lock.ts'
+import { requestsInFlight } from './platform/in-flight.ts'
 import { purgeExpiredSessions } from './modules/access/auth.service.ts'
 import { closeEndedPostings } from './modules/postings/postings.service.ts'
 import { applyStandardsNowInForce } from './modules/standards/standards.service.ts'
@@ -43,7 +44,8 @@ await app.listen({ port: config.port, host: config.host })
 const jobs = createJobRunner(database.db, {
   log,
   piiCipher,
-  shareRatio: database.kind === 'pglite' ? 1 : 0,
+  // PGlite serves one query at a time: jobs give way to the requests in flight between chunks.
+  giveWayTo: database.kind === 'pglite' ? requestsInFlight : undefined,
   bulkChunk: database.kind === 'pglite' ? 5_000 : 50_000,
   importsDir: path.join(config.dataDir, 'imports'),
 })

@@ -161,6 +161,12 @@ export interface RunnerOptions {
    * per query; main.ts sets 1 there (the job gets half the database). 0 (default) on PostgreSQL.
    */
   shareRatio?: number
+  /**
+   * After each chunk, wait (at most 1 s) until no request is in flight: on PGlite the job gives way
+   * to people (main.ts passes the server's tracker, platform/in-flight.ts), and runs at full speed
+   * when nobody is waiting.
+   */
+  giveWayTo?: { idle(maxMs: number): Promise<void> }
   log?: { error(obj: object, msg: string): void; info(obj: object, msg: string): void }
 }
 
@@ -221,6 +227,7 @@ export class JobRunner {
 
   private async execute(job: repo.JobRecord, lease: string): Promise<void> {
     const shareRatio = this.options.shareRatio
+    const giveWayTo = this.options.giveWayTo
     const handler = this.handlers.get(job.kind)!
     const db = this.db
     let lost = false
@@ -259,6 +266,7 @@ export class JobRunner {
         // and the pause of `shareRatio` lets a request's several queries through between chunks.
         const pause = Math.min(1_000, (performance.now() - started) * (shareRatio ?? 0))
         await new Promise<void>((resolve) => (pause >= 1 ? setTimeout(resolve, pause) : setImmediate(resolve)))
+        if (giveWayTo) await giveWayTo.idle(1_000)
       },
       async progress(value, total) {
         done = BigInt(value)

@@ -255,8 +255,26 @@ export function linesPage(db: Executor, provinceCode: string, cycleId: string, f
 export type LineRow = Awaited<ReturnType<typeof linesPage>>[number]
 
 /** Every line's number and status: what a bank results file is checked against. */
-export function lineStatuses(db: Executor, provinceCode: string, cycleId: string) {
-  return db.selectFrom('payment_line').select(['line_no', 'status']).where('province_code', '=', provinceCode).where('cycle_id', '=', cycleId).execute()
+/**
+ * Every line's status, read in pages of `pageSize` line numbers: on PGlite one query at a time serves
+ * every request, and a million-line read in one statement would hold it for seconds.
+ */
+export async function lineStatuses(db: Executor, provinceCode: string, cycleId: string, pageSize = 50_000): Promise<{ line_no: number; status: 'pending' | 'paid' | 'failed' }[]> {
+  const out: { line_no: number; status: 'pending' | 'paid' | 'failed' }[] = []
+  for (let after = 0; ; ) {
+    const rows = await db
+      .selectFrom('payment_line')
+      .select(['line_no', 'status'])
+      .where('province_code', '=', provinceCode)
+      .where('cycle_id', '=', cycleId)
+      .where('line_no', '>', after)
+      .orderBy('line_no')
+      .limit(pageSize)
+      .execute()
+    out.push(...rows)
+    if (rows.length < pageSize) return out
+    after = rows.at(-1)!.line_no
+  }
 }
 
 /**
