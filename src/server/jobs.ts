@@ -17,9 +17,11 @@ export function createJobRunner(
     importsDir?: string
     /** rows per chunk of bulk generation: small on PGlite (one query at a time), large on PostgreSQL */
     bulkChunk?: number
+    /** lines per range of the supervision scan (default bulkChunk); null: the whole cycle at once (PostgreSQL) */
+    scanRange?: number | null
   } = {},
 ): JobRunner {
-  const runner = new JobRunner(db, options).register(verifyAuditJob).register(reclassifyJob).register(reverifyJob).register(generateJobWith(options.bulkChunk)).register(scanJobWith(options.bulkChunk))
+  const runner = new JobRunner(db, options).register(verifyAuditJob).register(reclassifyJob).register(reverifyJob).register(generateJobWith(options.bulkChunk)).register(scanJobWith(options.scanRange === undefined ? options.bulkChunk : options.scanRange))
   for (const handler of householdImportJobs(options)) runner.register(handler)
   const importsDir = options.importsDir ?? defaultImportsDir()
   runner.register(exportJob({ importsDir, piiCipher: options.piiCipher })).register(resultsJob({ importsDir }))

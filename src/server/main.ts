@@ -47,6 +47,7 @@ const jobs = createJobRunner(database.db, {
   // PGlite serves one query at a time: jobs give way to the requests in flight between chunks.
   giveWayTo: database.kind === 'pglite' ? requestsInFlight : undefined,
   bulkChunk: database.kind === 'pglite' ? 5_000 : 50_000,
+  scanRange: database.kind === 'pglite' ? 5_000 : null,
   importsDir: path.join(config.dataDir, 'imports'),
 })
 jobs.start()

@@ -12,7 +12,8 @@ import { getHousehold } from '../../src/server/modules/households/households.ser
 import { type JobHandler, JobRunner } from '../../src/server/modules/jobs/jobs.service.ts'
 import { bankFolder, resultsJob } from '../../src/server/modules/payments/bank.jobs.ts'
 import { generateJob } from '../../src/server/modules/payments/generate.job.ts'
-import { scanCycle } from '../../src/server/modules/payments/payments.repository.ts'
+import { amountSql, eligibilitySql } from '../../src/server/modules/payments/cycle-sql.ts'
+import { insertHouseholdLines, scanCycle } from '../../src/server/modules/payments/payments.repository.ts'
 import { cancelCycle, createCycle, decideFlag, getCycle, listCycles, listFlags, regenerate, startExport, startResults, submitCycle } from '../../src/server/modules/payments/payments.service.ts'
 import { closeEndedPostings } from '../../src/server/modules/postings/postings.service.ts'
 import { type BenefitFormula, checkEligibility, computeBenefit, type EligibilityRule } from '../../src/server/modules/programmes/rules.ts'
@@ -22,6 +23,7 @@ import type { Principal } from '../../src/server/platform/principal.ts'
 import { seedDemoHouseholds } from '../../src/server/seed/households.ts'
 import { seedDemoPostings } from '../../src/server/seed/postings.ts'
 import { type TestDatabase, testDatabase } from '../support/db.ts'
+import { testEngine } from '../support/engine.ts'
 
 // Payment cycles (issue 5 §3, §5): generation from the households on file by the programme's rule
 // (the SQL agrees with rules.ts household by household), idempotent, snapshotted, resumable after a
@@ -351,3 +353,84 @@ describe('supervision flags', () => {
   })
 })
 
+
+describe('50 cycles approved at once against one fund', () => {
+  it('reserves exactly as many as the fund can afford; the others are refused and reserve nothing', async () => {
+    const db = database.db
+    // 50 monthly cycles of 中原区 (2031-01 … 2035-02), each generated and submitted, its scans run
+    const periods = Array.from({ length: 50 }, (_, i) => `${2031 + Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, '0')}`)
+    const cycles = []
+    for (const period of periods) cycles.push(await createCycle(db, fund, { orgId: county.id, programmeId: programmes.living_subsidy_monthly!, period }))
+    await drain()
+    const drafts = await Promise.all(cycles.map((c) => getCycle(db, fund, c.id)))
+    const total = drafts[0]!.totalFen
+    expect(total).toBeGreaterThan(0n)
+    expect(drafts.every((d) => d.status === 'draft' && d.totalFen === total)).toBe(true)
+    // the fund is topped up to hold 17½ cycles' worth
+    const [before] = await fundOverview(db, fund, { orgId: county.id, fundType: 'hardship_fund' })
+    const want = 17n * total + total / 2n
+    expect(before!.availableFen).toBeLessThan(want)
+    await recordReceipt(db, fund, { orgId: county.id, fundType: 'hardship_fund', source: 'local_finance', amountFen: String(want - before!.availableFen) })
+    const submitted = []
+    for (const d of drafts) submitted.push(await submitCycle(db, fund, d.id, { version: d.version }))
+    await drain()
+    // the county step one by one, then the last (city) step of all 50 at the same time
+    const firstSteps: { version: number }[] = []
+    for (const s of submitted) firstSteps.push(await decide(db, countyApprover, s.approvalId!, { decision: 'approve', version: 1 }))
+    const results = await Promise.allSettled(submitted.map((s, i) => decide(db, cityApprover, s.approvalId!, { decision: 'approve', version: firstSteps[i]!.version })))
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(17)
+    expect(results.filter((r) => r.status === 'rejected').every((r) => (r as PromiseRejectedResult).reason instanceof AppError && (r as PromiseRejectedResult).reason.code === 'CONFLICT')).toBe(true)
+    const after = await Promise.all(cycles.map((c) => getCycle(db, fund, c.id)))
+    expect(after.filter((c) => c.status === 'approved')).toHaveLength(17)
+    expect(after.filter((c) => c.status === 'submitted')).toHaveLength(33)
+    const [balance] = await fundOverview(db, fund, { orgId: county.id, fundType: 'hardship_fund' })
+    expect(balance).toMatchObject({ availableFen: total / 2n, reservedFen: before!.reservedFen + 17n * total })
+    // the refused ones go back: their periods are free again
+    for (const [i, c] of after.entries()) if (c.status === 'submitted') await decide(db, cityApprover, submitted[i]!.approvalId!, { decision: 'reject', version: firstSteps[i]!.version, opinion: '资金不足，暂缓发放' })
+  }, 120_000)
+})
+
+describe.skipIf(testEngine() !== 'postgres')('two generations of one programme and period at the same moment', () => {
+  it('pays nobody twice: the chunk that meets the other transaction’s lines is done again and skips them', async () => {
+    const db = database.db
+    const g = await db.selectFrom('programme').select(['eligibility', 'formula']).where('code', '=', 'living_subsidy_monthly').executeTakeFirstOrThrow()
+    const rule = eligibilitySql(g.eligibility as EligibilityRule)
+    const amount = amountSql(g.formula as BenefitFormula)
+    const cityOrg = (await db.selectFrom('org').select('id').where('type', '=', 'city_union').where('region_code', '=', '410100').executeTakeFirstOrThrow()).id
+    const period = '2030-05'
+    const cityCycle = await createCycle(db, fund, { orgId: cityOrg, programmeId: programmes.living_subsidy_monthly!, period })
+    const countyCycle = await createCycle(db, fund, { orgId: county.id, programmeId: programmes.living_subsidy_monthly!, period })
+    await db.deleteFrom('job').where('status', '=', 'queued').execute() // generated by hand below
+    const all = { afterId: null, lastId: 'ffffffff-ffff-ffff-ffff-ffffffffffff' }
+    const key = (cycleId: string, regionPrefix: string) => ({ provinceCode: '41', cycleId, programmeId: programmes.living_subsidy_monthly!, period, regionPrefix })
+    let cityWrote!: () => void
+    const wrote = new Promise<void>((r) => (cityWrote = r))
+    let countyStarted!: () => void
+    const started = new Promise<void>((r) => (countyStarted = r))
+    // the city's chunk writes its lines (中原区's households among them) and holds its transaction open
+    const city = db.transaction().execute(async (trx) => {
+      const r = await insertHouseholdLines(trx, key(cityCycle.id, '4101'), all, rule, amount, 0)
+      cityWrote()
+      await started
+      await new Promise((resolve) => setTimeout(resolve, 300))
+      return r
+    })
+    await wrote
+    // the county's chunk meets those uncommitted lines: it waits, is refused, and is done again skipping them
+    const countyRun = db.transaction().execute(async (trx) => {
+      countyStarted()
+      return insertHouseholdLines(trx, key(countyCycle.id, '410102'), all, rule, amount, 0)
+    })
+    const [c, z] = await Promise.all([city, countyRun])
+    expect(c.inserted).toBeGreaterThan(0)
+    expect(z.inserted).toBe(0)
+    const twice = await sql<{ n: number }>`
+      SELECT count(*)::int AS n FROM (SELECT household_id FROM payment_line WHERE programme_id = ${programmes.living_subsidy_monthly!}::uuid AND for_period = ${period}
+      GROUP BY household_id HAVING count(*) > 1) d`.execute(db)
+    expect(twice.rows[0]!.n).toBe(0)
+    await db.deleteFrom('payment_line').where('cycle_id', 'in', [cityCycle.id, countyCycle.id]).execute()
+    for (const id of [cityCycle.id, countyCycle.id]) await db.updateTable('payment_cycle').set({ status: 'draft' }).where('id', '=', id).execute()
+    await cancelCycle(db, fund, cityCycle.id)
+    await cancelCycle(db, fund, countyCycle.id)
+  })
+})

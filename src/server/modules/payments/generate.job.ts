@@ -113,7 +113,7 @@ export const SCAN_JOB = 'payments.scan'
 
 export interface ScanParams {
   cycleId: string
-  /** lines per range (one transaction each); the runner's bulk chunk unless named */
+  /** lines per range (one transaction each); the runner's setting unless named */
   chunkSize?: number
 }
 
@@ -121,10 +121,12 @@ export interface ScanParams {
  * The supervision scan of one cycle (payments.repository.ts scanCycle) as a durable job: the lines in
  * ranges of line numbers, each range one transaction committed with the checkpoint, so on PGlite
  * requests get in between ranges and a killed scan resumes where it stopped (the flags' unique key
- * makes a repeated range add nothing). Queued after generation and again at submission; the cycle's
- * last approval waits for it (payments.service.ts).
+ * makes a repeated range add nothing). `defaultRange` null scans the whole cycle in one transaction:
+ * on PostgreSQL, where a long transaction blocks nobody, whole-cycle joins (hashed) cost a fraction
+ * of the same checks range by range. Queued after generation and again at submission; the cycle's
+ * approval waits for it (payments.service.ts).
  */
-export function scanJobWith(defaultChunk = GENERATE_CHUNK): JobHandler<ScanParams, { afterLineNo: number }, Record<string, number>> {
+export function scanJobWith(defaultRange: number | null = GENERATE_CHUNK): JobHandler<ScanParams, { afterLineNo: number }, Record<string, number>> {
   return {
     kind: SCAN_JOB,
     async run(ctx) {
@@ -137,8 +139,8 @@ export function scanJobWith(defaultChunk = GENERATE_CHUNK): JobHandler<ScanParam
         fundMayPay: fundMayPay(c.fund_type, programme.kind),
         regionPrefix: regionPrefixOf(c.region_code),
       }
-      const chunk = ctx.params.chunkSize ?? defaultChunk
       const last = await repo.maxLineNo(ctx.db, c.province_code, c.id)
+      const chunk = ctx.params.chunkSize ?? defaultRange ?? Math.max(last, 1)
       // A cycle has just written up to a million lines: without fresh statistics the planner takes the
       // table for empty and the scan's joins for tiny (minutes instead of seconds at a million lines).
       if (!ctx.checkpoint) await sql`ANALYZE payment_line`.execute(ctx.db)

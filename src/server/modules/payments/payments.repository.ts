@@ -1,5 +1,6 @@
 import { type RawBuilder, sql } from 'kysely'
 import type { Database, Kysely, Transaction } from '../../db/database.ts'
+import { isUniqueViolation } from '../../platform/errors.ts'
 import { type DataScope, inScope } from '../../platform/scope.ts'
 import type { CycleStatus } from './payments.tables.ts'
 
@@ -96,18 +97,19 @@ export async function updateCycle(
     .execute()
 }
 
-/** The next `limit` household ids of the region after `afterId`, in id order: one generation chunk's range. */
+/**
+ * The range of the next `limit` household ids of the region after `afterId`, in id order: one
+ * generation chunk. Only the last id and the count come back (not the ids themselves).
+ */
 export async function householdRange(db: Executor, provinceCode: string, regionPrefix: string, afterId: string | null, limit: number): Promise<{ last: string | null; count: number }> {
-  const rows = await db
-    .selectFrom('household')
-    .select('id')
-    .where('province_code', '=', provinceCode)
-    .where('region_code', 'like', `${regionPrefix}%`)
-    .$if(afterId !== null, (q) => q.where('id', '>', afterId!))
-    .orderBy('id')
-    .limit(limit)
-    .execute()
-  return { last: rows.at(-1)?.id ?? null, count: rows.length }
+  const after = afterId ?? '00000000-0000-0000-0000-000000000000'
+  const r = await sql<{ last: string | null; n: number }>`
+    SELECT id AS last, (count(*) OVER ())::int AS n FROM (
+      SELECT id FROM household
+      WHERE province_code = ${provinceCode} AND region_code LIKE ${`${regionPrefix}%`} AND id > ${after}::uuid
+      ORDER BY id LIMIT ${limit}::int
+    ) s ORDER BY id DESC LIMIT 1`.execute(db)
+  return { last: r.rows[0]?.last ?? null, count: r.rows[0]?.n ?? 0 }
 }
 
 export async function countHouseholds(db: Executor, provinceCode: string, regionPrefix: string): Promise<number> {
@@ -134,19 +136,38 @@ export async function insertHouseholdLines(
   lineBase: number,
 ): Promise<{ inserted: number; lastLineNo: number }> {
   const after = range.afterId ?? '00000000-0000-0000-0000-000000000000'
+  // The chunk's eligible households with an amount, not yet paid for the programme and period by any
+  // cycle (NOT EXISTS costs next to nothing while the period has no lines), numbered densely.
+  const candidates = sql`
+    SELECT h.id, h.region_code, h.file_no, h.head_name, h.bank_name, h.bank_account_sealed, h.bank_account_index, h.hardship_type, ${amount} AS amount_fen,
+           ${lineBase}::int + row_number() OVER (ORDER BY h.id) AS line_no
+    FROM household h
+    WHERE h.province_code = ${c.provinceCode} AND h.region_code LIKE ${`${c.regionPrefix}%`}
+      AND h.id > ${after}::uuid AND h.id <= ${range.lastId}::uuid
+      AND h.status IN ('verified', 'reverifying') AND ${rule} AND ${amount} > 0
+      AND NOT EXISTS (SELECT 1 FROM payment_line x WHERE x.province_code = h.province_code AND x.programme_id = ${c.programmeId}::uuid
+                        AND x.for_period = ${c.period} AND x.household_id = h.id AND x.status <> 'failed')`
+  const insert = sql`
+    INSERT INTO payment_line (province_code, cycle_id, line_no, household_id, programme_id, for_period, region_code, file_no, payee_name, bank_name, bank_account_sealed, bank_account_index, amount_fen, basis)
+    SELECT ${c.provinceCode}, ${c.cycleId}::uuid, line_no, id, ${c.programmeId}::uuid, ${c.period}, region_code, file_no, head_name, bank_name, bank_account_sealed, bank_account_index, amount_fen,
+           jsonb_build_object('hardshipType', hardship_type)`
+  // A plain INSERT … SELECT: every candidate is written, so the last line number is the base plus
+  // the count. Should another cycle's generation write one of these households at the same moment,
+  // the unique index refuses the chunk; it is done again with ON CONFLICT DO NOTHING, which waits
+  // for that other transaction and skips what it wrote (leaving gaps in the numbering).
+  await sql`SAVEPOINT generate_chunk`.execute(trx)
+  try {
+    const r = await sql`${insert} FROM (${candidates}) c`.execute(trx)
+    await sql`RELEASE SAVEPOINT generate_chunk`.execute(trx)
+    const inserted = Number(r.numAffectedRows ?? 0n)
+    return { inserted, lastLineNo: lineBase + inserted }
+  } catch (err) {
+    if (!isUniqueViolation(err, 'payment_line_once_uq')) throw err
+    await sql`ROLLBACK TO SAVEPOINT generate_chunk`.execute(trx)
+  }
   const r = await sql<{ inserted: number; last_line: number | null }>`
-    WITH candidates AS (
-      SELECT h.id, h.region_code, h.file_no, h.head_name, h.bank_name, h.bank_account_sealed, h.bank_account_index, h.hardship_type, ${amount} AS amount_fen,
-             ${lineBase}::int + row_number() OVER (ORDER BY h.id) AS line_no
-      FROM household h
-      WHERE h.province_code = ${c.provinceCode} AND h.region_code LIKE ${`${c.regionPrefix}%`}
-        AND h.id > ${after}::uuid AND h.id <= ${range.lastId}::uuid
-        AND h.status IN ('verified', 'reverifying') AND ${rule}
-    ), inserted AS (
-      INSERT INTO payment_line (province_code, cycle_id, line_no, household_id, programme_id, for_period, region_code, file_no, payee_name, bank_name, bank_account_sealed, bank_account_index, amount_fen, basis)
-      SELECT ${c.provinceCode}, ${c.cycleId}::uuid, line_no, id, ${c.programmeId}::uuid, ${c.period}, region_code, file_no, head_name, bank_name, bank_account_sealed, bank_account_index, amount_fen,
-             jsonb_build_object('hardshipType', hardship_type)
-      FROM candidates WHERE amount_fen > 0
+    WITH candidates AS (${candidates}), inserted AS (
+      ${insert} FROM candidates
       ON CONFLICT (province_code, programme_id, for_period, household_id) WHERE status <> 'failed' DO NOTHING
       RETURNING line_no
     )
@@ -338,8 +359,9 @@ export interface ScanOptions {
 /**
  * Scans a cycle's lines (not failed), or one range of them, and records a flag per finding; a finding
  * already flagged is left as it is (the unique key), so a scan may run again, and ranges may be scanned
- * one after another in separate transactions. Every check starts from the lines of the range and reaches
- * other rows by index, so a range costs the same at the start of a million-line cycle as at its end.
+ * one after another in separate transactions. Every check is a join the planner may start from the
+ * range's lines: for a small range it walks the indexes (the cost of a range does not grow with the
+ * cycle), for a whole cycle it hashes.
  * Answers the number of new flags by kind.
  */
 export async function scanCycle(trx: Transaction<Database>, c: { province_code: string; id: string; programme_id: string; period: string; fund_type: string }, o: ScanOptions): Promise<Record<string, number>> {
@@ -354,7 +376,8 @@ export async function scanCycle(trx: Transaction<Database>, c: { province_code: 
     found[kind] = r.rows[0]?.n ?? 0
   }
   const inRange = o.range ? sql`AND line_no > ${o.range.afterLineNo}::int AND line_no <= ${o.range.lastLineNo}::int` : sql``
-  const lines = sql`(SELECT * FROM payment_line WHERE province_code = ${c.province_code} AND cycle_id = ${c.id}::uuid AND status <> 'failed' ${inRange}) l`
+  const range = sql`(SELECT * FROM payment_line WHERE province_code = ${c.province_code} AND cycle_id = ${c.id}::uuid AND status <> 'failed' ${inRange})`
+  const lines = sql`${range} l`
   // a payment to a household that has exited or been removed
   await insert(
     'ended_household',
@@ -362,7 +385,8 @@ export async function scanCycle(trx: Transaction<Database>, c: { province_code: 
         FROM ${lines} JOIN household h ON h.province_code = l.province_code AND h.id = l.household_id
         WHERE h.status IN ('exited', 'removed')`,
   )
-  // one person (by ID number) in two households paid for the same programme and period
+  // one person (by ID number) in two households paid for the same programme and period (for a small
+  // range the planner walks the indexes from the range's lines; for a whole cycle it hashes)
   await insert(
     'person_twice',
     sql`SELECT DISTINCT ON (l.line_no) l.line_no, l.household_id, l.region_code,
@@ -372,7 +396,7 @@ export async function scanCycle(trx: Transaction<Database>, c: { province_code: 
         JOIN household_member m2 ON m2.id_number_index = m.id_number_index AND m2.household_id <> m.household_id
         JOIN payment_line l2 ON l2.province_code = m2.province_code AND l2.household_id = m2.household_id
              AND l2.programme_id = l.programme_id AND l2.for_period = l.for_period AND l2.status <> 'failed'
-        ORDER BY l.line_no`,
+        ORDER BY l.line_no, l2.household_id`,
   )
   // more than the programme's yearly cap paid to a household this year (lines of every cycle, not failed)
   if (o.capFen !== null) {
@@ -381,9 +405,10 @@ export async function scanCycle(trx: Transaction<Database>, c: { province_code: 
       'over_cap',
       sql`SELECT l.line_no, l.household_id, l.region_code, jsonb_build_object('paidThisYearFen', t.total::text, 'capFen', ${o.capFen.toString()}::text, 'year', ${year}::text) AS details
           FROM ${lines}
-          JOIN LATERAL (SELECT sum(x.amount_fen) AS total FROM payment_line x
-                WHERE x.province_code = l.province_code AND x.household_id = l.household_id
-                  AND x.programme_id = ${c.programme_id}::uuid AND x.status <> 'failed' AND left(x.for_period, 4) = ${year}) t ON true
+          JOIN (SELECT x.household_id, sum(x.amount_fen) AS total FROM payment_line x
+                WHERE x.province_code = ${c.province_code} AND x.programme_id = ${c.programme_id}::uuid AND x.status <> 'failed' AND left(x.for_period, 4) = ${year}
+                  AND x.household_id IN (SELECT r.household_id FROM ${range} r)
+                GROUP BY x.household_id) t ON t.household_id = l.household_id
           WHERE t.total > ${o.capFen.toString()}::bigint`,
     )
   }
@@ -392,9 +417,10 @@ export async function scanCycle(trx: Transaction<Database>, c: { province_code: 
     'shared_account',
     sql`SELECT l.line_no, l.household_id, l.region_code, jsonb_build_object('households', s.households) AS details
         FROM ${lines}
-        JOIN LATERAL (SELECT count(DISTINCT x.household_id) AS households FROM payment_line x
-              WHERE x.province_code = l.province_code AND x.cycle_id = l.cycle_id AND x.bank_account_index = l.bank_account_index AND x.status <> 'failed') s ON true
-        WHERE l.bank_account_index IS NOT NULL AND s.households > 1`,
+        JOIN (SELECT x.bank_account_index, count(DISTINCT x.household_id) AS households FROM payment_line x
+              WHERE x.province_code = ${c.province_code} AND x.cycle_id = ${c.id}::uuid AND x.status <> 'failed'
+                AND x.bank_account_index IN (SELECT r.bank_account_index FROM ${range} r WHERE r.bank_account_index IS NOT NULL)
+              GROUP BY x.bank_account_index HAVING count(DISTINCT x.household_id) > 1) s ON s.bank_account_index = l.bank_account_index`,
   )
   // funds used outside the programme's scope: a fund that may not pay this kind of programme, a
   // household outside the paying organisation's region, or one on file that no longer meets the rule
