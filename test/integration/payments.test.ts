@@ -391,7 +391,7 @@ describe('50 cycles approved at once against one fund', () => {
 })
 
 describe.skipIf(testEngine() !== 'postgres')('two generations of one programme and period at the same moment', () => {
-  it('pays nobody twice: the chunk that meets the other transaction’s lines is done again and skips them', async () => {
+  it("pays nobody twice: the chunk that meets the other transaction’s lines waits for it and skips them", async () => {
     const db = database.db
     const g = await db.selectFrom('programme').select(['eligibility', 'formula']).where('code', '=', 'living_subsidy_monthly').executeTakeFirstOrThrow()
     const rule = eligibilitySql(g.eligibility as EligibilityRule)

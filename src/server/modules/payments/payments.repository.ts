@@ -1,6 +1,5 @@
 import { type RawBuilder, sql } from 'kysely'
 import type { Database, Kysely, Transaction } from '../../db/database.ts'
-import { isUniqueViolation } from '../../platform/errors.ts'
 import { type DataScope, inScope } from '../../platform/scope.ts'
 import type { CycleStatus } from './payments.tables.ts'
 
@@ -136,38 +135,19 @@ export async function insertHouseholdLines(
   lineBase: number,
 ): Promise<{ inserted: number; lastLineNo: number }> {
   const after = range.afterId ?? '00000000-0000-0000-0000-000000000000'
-  // The chunk's eligible households with an amount, not yet paid for the programme and period by any
-  // cycle (NOT EXISTS costs next to nothing while the period has no lines), numbered densely.
-  const candidates = sql`
-    SELECT h.id, h.region_code, h.file_no, h.head_name, h.bank_name, h.bank_account_sealed, h.bank_account_index, h.hardship_type, ${amount} AS amount_fen,
-           ${lineBase}::int + row_number() OVER (ORDER BY h.id) AS line_no
-    FROM household h
-    WHERE h.province_code = ${c.provinceCode} AND h.region_code LIKE ${`${c.regionPrefix}%`}
-      AND h.id > ${after}::uuid AND h.id <= ${range.lastId}::uuid
-      AND h.status IN ('verified', 'reverifying') AND ${rule} AND ${amount} > 0
-      AND NOT EXISTS (SELECT 1 FROM payment_line x WHERE x.province_code = h.province_code AND x.programme_id = ${c.programmeId}::uuid
-                        AND x.for_period = ${c.period} AND x.household_id = h.id AND x.status <> 'failed')`
-  const insert = sql`
-    INSERT INTO payment_line (province_code, cycle_id, line_no, household_id, programme_id, for_period, region_code, file_no, payee_name, bank_name, bank_account_sealed, bank_account_index, amount_fen, basis)
-    SELECT ${c.provinceCode}, ${c.cycleId}::uuid, line_no, id, ${c.programmeId}::uuid, ${c.period}, region_code, file_no, head_name, bank_name, bank_account_sealed, bank_account_index, amount_fen,
-           jsonb_build_object('hardshipType', hardship_type)`
-  // A plain INSERT … SELECT: every candidate is written, so the last line number is the base plus
-  // the count. Should another cycle's generation write one of these households at the same moment,
-  // the unique index refuses the chunk; it is done again with ON CONFLICT DO NOTHING, which waits
-  // for that other transaction and skips what it wrote (leaving gaps in the numbering).
-  await sql`SAVEPOINT generate_chunk`.execute(trx)
-  try {
-    const r = await sql`${insert} FROM (${candidates}) c`.execute(trx)
-    await sql`RELEASE SAVEPOINT generate_chunk`.execute(trx)
-    const inserted = Number(r.numAffectedRows ?? 0n)
-    return { inserted, lastLineNo: lineBase + inserted }
-  } catch (err) {
-    if (!isUniqueViolation(err, 'payment_line_once_uq')) throw err
-    await sql`ROLLBACK TO SAVEPOINT generate_chunk`.execute(trx)
-  }
   const r = await sql<{ inserted: number; last_line: number | null }>`
-    WITH candidates AS (${candidates}), inserted AS (
-      ${insert} FROM candidates
+    WITH candidates AS (
+      SELECT h.id, h.region_code, h.file_no, h.head_name, h.bank_name, h.bank_account_sealed, h.bank_account_index, h.hardship_type, ${amount} AS amount_fen,
+             ${lineBase}::int + row_number() OVER (ORDER BY h.id) AS line_no
+      FROM household h
+      WHERE h.province_code = ${c.provinceCode} AND h.region_code LIKE ${`${c.regionPrefix}%`}
+        AND h.id > ${after}::uuid AND h.id <= ${range.lastId}::uuid
+        AND h.status IN ('verified', 'reverifying') AND ${rule}
+    ), inserted AS (
+      INSERT INTO payment_line (province_code, cycle_id, line_no, household_id, programme_id, for_period, region_code, file_no, payee_name, bank_name, bank_account_sealed, bank_account_index, amount_fen, basis)
+      SELECT ${c.provinceCode}, ${c.cycleId}::uuid, line_no, id, ${c.programmeId}::uuid, ${c.period}, region_code, file_no, head_name, bank_name, bank_account_sealed, bank_account_index, amount_fen,
+             jsonb_build_object('hardshipType', hardship_type)
+      FROM candidates WHERE amount_fen > 0
       ON CONFLICT (province_code, programme_id, for_period, household_id) WHERE status <> 'failed' DO NOTHING
       RETURNING line_no
     )
