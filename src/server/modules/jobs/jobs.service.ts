@@ -156,12 +156,6 @@ export interface RunnerOptions {
   heartbeatMs?: number
   pollMs?: number
   /**
-   * After each chunk, pause this many times as long as the chunk took (at most 1 s). On PGlite,
-   * which serves one query at a time, a request of several queries otherwise waits a whole chunk
-   * per query; main.ts sets 1 there (the job gets half the database). 0 (default) on PostgreSQL.
-   */
-  shareRatio?: number
-  /**
    * After each chunk, wait (at most 1 s) until no request is in flight: on PGlite the job gives way
    * to people (main.ts passes the server's tracker, platform/in-flight.ts), and runs at full speed
    * when nobody is waiting.
@@ -226,7 +220,6 @@ export class JobRunner {
   }
 
   private async execute(job: repo.JobRecord, lease: string): Promise<void> {
-    const shareRatio = this.options.shareRatio
     const giveWayTo = this.options.giveWayTo
     const handler = this.handlers.get(job.kind)!
     const db = this.db
@@ -248,7 +241,6 @@ export class JobRunner {
       db,
       async step(work) {
         if (lost) throw new JobLeaseLost(job.id)
-        const started = performance.now()
         await db.transaction().execute(async (trx) => {
           const r = await work(trx)
           done = BigInt(r.done)
@@ -263,9 +255,8 @@ export class JobRunner {
         })
         // PGlite runs queries on this thread and settles them as microtasks, so a job's chain of
         // awaits never lets the event loop reach waiting requests. One macrotask turn per chunk does,
-        // and the pause of `shareRatio` lets a request's several queries through between chunks.
-        const pause = Math.min(1_000, (performance.now() - started) * (shareRatio ?? 0))
-        await new Promise<void>((resolve) => (pause >= 1 ? setTimeout(resolve, pause) : setImmediate(resolve)))
+        // and `giveWayTo` then lets the requests in flight finish before the next chunk.
+        await new Promise<void>((resolve) => setImmediate(resolve))
         if (giveWayTo) await giveWayTo.idle(1_000)
       },
       async progress(value, total) {

@@ -331,7 +331,7 @@ async function onApprovalTransition(trx: Transaction<Database>, e: approvals.App
   switch (e.action) {
     case 'approve': {
       if (c.status !== 'submitted') throw wrongStatus(c, 'submitted')
-      if ((await repo.findCycle(trx, c.id))?.scanning) {
+      if (found.scanning) {
         throw new AppError('CONFLICT', text('the supervision scan of this cycle is still running; approve when it has finished', '本批次的资金监督核查尚未完成，请核查完成后再审批'))
       }
       if (e.approval.status !== 'approved') return // a step other than the last
