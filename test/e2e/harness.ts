@@ -83,3 +83,22 @@ export function screenshotPath(name: string): string {
   fs.mkdirSync(dir, { recursive: true })
   return path.join(dir, `${name}.png`)
 }
+
+/**
+ * Picks `option` in the antd Select marked `testId`, and checks that it took: on a loaded machine a click
+ * that lands while the dropdown is still opening is dropped, so the pick is tried again (three times at most).
+ */
+export async function choose(page: Page, testId: string, option: string): Promise<void> {
+  const select = page.getByTestId(testId)
+  for (let attempt = 1; ; attempt++) {
+    await select.click()
+    await page.locator('.ant-select-item-option:visible', { hasText: option }).first().click()
+    const took = await select
+      .filter({ hasText: option })
+      .waitFor({ timeout: 3_000 })
+      .then(() => true, () => false)
+    if (took) return
+    if (attempt === 3) throw new Error(`the select ${testId} did not take the option ${option}`)
+    await page.keyboard.press('Escape')
+  }
+}

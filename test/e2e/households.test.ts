@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { residentIdCheckChar } from '../../src/server/platform/codes/resident-id.ts'
-import { DEMO_PASSWORD, type Harness, screenshotPath, startHarness } from './harness.ts'
+import { choose, DEMO_PASSWORD, type Harness, screenshotPath, startHarness } from './harness.ts'
 
 let h: Harness
 beforeAll(async () => {
@@ -34,10 +34,6 @@ async function signIn(page: Page, username: string): Promise<void> {
 /** An antd Input.Search puts its test id on a wrapper in some versions, on the input in others. */
 const textbox = (page: Page, testId: string) => page.locator(`input[data-testid="${testId}"], [data-testid="${testId}"] input`).first()
 
-async function choose(page: Page, testId: string, option: string): Promise<void> {
-  await page.getByTestId(testId).click()
-  await page.locator('.ant-select-item-option:visible', { hasText: option }).first().click()
-}
 
 interface Member {
   name: string

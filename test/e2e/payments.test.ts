@@ -1,7 +1,7 @@
 import fs from 'node:fs'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { DEMO_PASSWORD, type Harness, screenshotPath, startHarness } from './harness.ts'
+import { choose, DEMO_PASSWORD, type Harness, screenshotPath, startHarness } from './harness.ts'
 
 // Issue 5's browser test: the fund manager runs the monthly cycle of 送温暖常态化生活补贴 for the demo
 // county (中原区); the county and the city approvers approve it in their inboxes (the last approval
@@ -65,8 +65,7 @@ describe('a monthly payment cycle from generation to bank results', () => {
     await page.getByTestId('pay-new-org').click()
     await page.keyboard.type('中原区总工会')
     await page.locator('.ant-select-item-option:visible', { hasText: ORG }).first().click()
-    await page.getByTestId('pay-new-programme').click()
-    await page.locator('.ant-select-item-option:visible', { hasText: PROGRAMME }).first().click()
+    await choose(page, 'pay-new-programme', PROGRAMME)
     await page.getByTestId('pay-new-period').fill(PERIOD)
     await page.getByTestId('pay-new-ok').click()
     await page.getByTestId('pay-new-progress').waitFor()
@@ -85,8 +84,7 @@ describe('a monthly payment cycle from generation to bank results', () => {
     await page.getByTestId('pay-new-org').click()
     await page.keyboard.type('中原区总工会')
     await page.locator('.ant-select-item-option:visible', { hasText: ORG }).first().click()
-    await page.getByTestId('pay-new-programme').click()
-    await page.locator('.ant-select-item-option:visible', { hasText: PROGRAMME }).first().click()
+    await choose(page, 'pay-new-programme', PROGRAMME)
     await page.getByTestId('pay-new-period').fill(PERIOD)
     await page.getByTestId('pay-new-ok').click()
     await expect.poll(() => page.locator('#pay-new_period_help').textContent()).toContain('已有发放批次')

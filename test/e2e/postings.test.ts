@@ -1,7 +1,7 @@
 import { sql } from 'kysely'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { DEMO_PASSWORD, type Harness, screenshotPath, startHarness } from './harness.ts'
+import { choose, DEMO_PASSWORD, type Harness, screenshotPath, startHarness } from './harness.ts'
 
 // Issue 4's browser test: a case worker applies for 金秋助学 for a student member; the county and the
 // city approvers (two people) approve it; the county publishes it; signed out, anyone sees it on the
@@ -21,10 +21,6 @@ async function signIn(page: Page, username: string): Promise<void> {
   await page.getByTestId('dashboard').waitFor()
 }
 
-async function choose(page: Page, testId: string, option: string): Promise<void> {
-  await page.getByTestId(testId).click()
-  await page.locator('.ant-select-item-option:visible', { hasText: option }).first().click()
-}
 
 /** Approves, as `username`, the pending approval whose row names `fileNo`. */
 async function approve(page: Page, username: string, fileNo: string, opinion: string): Promise<void> {
