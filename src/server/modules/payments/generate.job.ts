@@ -61,12 +61,13 @@ export const generateJob: JobHandler<GenerateParams, Checkpoint, { lines: number
     if (cp.phase === 'households') {
       const rule = eligibilitySql(programme.eligibility as EligibilityRule)
       const amount = amountSql(programme.formula as BenefitFormula)
-      for (;;) {
-        const range = await repo.householdRange(ctx.db, c.province_code, prefix, cp.afterId, chunk)
-        if (range.last === null) break
+      // Each chunk walks the next households and writes their lines in one statement; the one that
+      // walks none (the region is done) commits nothing new and ends the loop.
+      for (let walked = chunk; walked > 0; ) {
         await ctx.step(async (trx) => {
-          const r = await repo.insertHouseholdLines(trx, key, { afterId: cp.afterId, lastId: range.last! }, rule, amount, cp.lineNo)
-          cp = { ...cp, afterId: range.last, lineNo: r.lastLineNo, done: cp.done + range.count }
+          const r = await repo.insertHouseholdLines(trx, key, cp.afterId, chunk, rule, amount, cp.lineNo)
+          walked = r.walked
+          if (r.walked > 0) cp = { ...cp, afterId: r.lastId, lineNo: r.lastLineNo, done: cp.done + r.walked }
           return { checkpoint: cp, done: cp.done, total: Math.max(cp.total, cp.done) }
         })
       }

@@ -1,5 +1,6 @@
 import { type RawBuilder, sql } from 'kysely'
 import type { Database, Kysely, Transaction } from '../../db/database.ts'
+import { isUniqueViolation } from '../../platform/errors.ts'
 import { type DataScope, inScope } from '../../platform/scope.ts'
 import type { CycleStatus } from './payments.tables.ts'
 
@@ -96,21 +97,6 @@ export async function updateCycle(
     .execute()
 }
 
-/**
- * The range of the next `limit` household ids of the region after `afterId`, in id order: one
- * generation chunk. Only the last id and the count come back (not the ids themselves).
- */
-export async function householdRange(db: Executor, provinceCode: string, regionPrefix: string, afterId: string | null, limit: number): Promise<{ last: string | null; count: number }> {
-  const after = afterId ?? '00000000-0000-0000-0000-000000000000'
-  const r = await sql<{ last: string | null; n: number }>`
-    SELECT id AS last, (count(*) OVER ())::int AS n FROM (
-      SELECT id FROM household
-      WHERE province_code = ${provinceCode} AND region_code LIKE ${`${regionPrefix}%`} AND id > ${after}::uuid
-      ORDER BY id LIMIT ${limit}::int
-    ) s ORDER BY id DESC LIMIT 1`.execute(db)
-  return { last: r.rows[0]?.last ?? null, count: r.rows[0]?.n ?? 0 }
-}
-
 export async function countHouseholds(db: Executor, provinceCode: string, regionPrefix: string): Promise<number> {
   const r = await db
     .selectFrom('household')
@@ -122,38 +108,65 @@ export async function countHouseholds(db: Executor, provinceCode: string, region
 }
 
 /**
- * One chunk of a households cycle: every household on file in (afterId, lastId] of the region that the
- * programme's rule admits and its formula pays, as a line; a household already paid for this programme
- * and period (in any cycle) is skipped by the unique index. Answers the highest line number used.
+ * One chunk of a households cycle: the next `limit` households of the region after `afterId` in id
+ * order are walked, and every one on file that the programme's rule admits and its formula pays becomes
+ * a line, numbered on from `lineBase`. One statement walks and writes (no separate range query), and it
+ * is a plain INSERT … SELECT: a resumed chunk never meets its own lines (its transaction either
+ * committed with the checkpoint or left nothing). Should a household already be paid for this
+ * programme and period by another cycle — or by this one, generated again — the unique index refuses
+ * the chunk, and it is done again with ON CONFLICT DO NOTHING under a savepoint, which waits for a
+ * concurrent writer and skips what it wrote (leaving gaps in the numbering).
+ * Answers how many households were walked (0: the region is done), the last one, and the lines.
  */
 export async function insertHouseholdLines(
   trx: Transaction<Database>,
   c: { provinceCode: string; cycleId: string; programmeId: string; period: string; regionPrefix: string },
-  range: { afterId: string | null; lastId: string },
+  afterId: string | null,
+  limit: number,
   rule: RawBuilder<boolean>,
   amount: RawBuilder<bigint>,
   lineBase: number,
-): Promise<{ inserted: number; lastLineNo: number }> {
-  const after = range.afterId ?? '00000000-0000-0000-0000-000000000000'
-  const r = await sql<{ inserted: number; last_line: number | null }>`
-    WITH candidates AS (
-      SELECT h.id, h.region_code, h.file_no, h.head_name, h.bank_name, h.bank_account_sealed, h.bank_account_index, h.hardship_type, ${amount} AS amount_fen,
-             ${lineBase}::int + row_number() OVER (ORDER BY h.id) AS line_no
+): Promise<{ walked: number; lastId: string | null; inserted: number; lastLineNo: number }> {
+  const after = afterId ?? '00000000-0000-0000-0000-000000000000'
+  // A province-wide cycle needs no region test: every household of the province is in it (so the walk
+  // reads the primary key alone).
+  const inRegion = c.regionPrefix === c.provinceCode ? sql`true` : sql`h.region_code LIKE ${`${c.regionPrefix}%`}`
+  const statement = (onConflict: boolean) => sql<{ walked: number; last_id: string | null; payable: number; inserted: number }>`
+    WITH walked AS (
+      SELECT h.id, h.region_code, h.file_no, h.head_name, h.bank_name, h.bank_account_sealed, h.bank_account_index, h.hardship_type,
+             (h.status IN ('verified', 'reverifying') AND ${rule}) AS eligible, ${amount} AS amount_fen
       FROM household h
-      WHERE h.province_code = ${c.provinceCode} AND h.region_code LIKE ${`${c.regionPrefix}%`}
-        AND h.id > ${after}::uuid AND h.id <= ${range.lastId}::uuid
-        AND h.status IN ('verified', 'reverifying') AND ${rule}
+      WHERE h.province_code = ${c.provinceCode} AND ${inRegion} AND h.id > ${after}::uuid
+      ORDER BY h.id LIMIT ${limit}::int
     ), inserted AS (
       INSERT INTO payment_line (province_code, cycle_id, line_no, household_id, programme_id, for_period, region_code, file_no, payee_name, bank_name, bank_account_sealed, bank_account_index, amount_fen, basis)
-      SELECT ${c.provinceCode}, ${c.cycleId}::uuid, line_no, id, ${c.programmeId}::uuid, ${c.period}, region_code, file_no, head_name, bank_name, bank_account_sealed, bank_account_index, amount_fen,
+      SELECT ${c.provinceCode}, ${c.cycleId}::uuid, ${lineBase}::int + row_number() OVER (ORDER BY id), id, ${c.programmeId}::uuid, ${c.period}, region_code, file_no, head_name, bank_name, bank_account_sealed, bank_account_index, amount_fen,
              jsonb_build_object('hardshipType', hardship_type)
-      FROM candidates WHERE amount_fen > 0
-      ON CONFLICT (province_code, programme_id, for_period, household_id) WHERE status <> 'failed' DO NOTHING
-      RETURNING line_no
+      FROM walked WHERE eligible AND amount_fen > 0
+      ${onConflict ? sql`ON CONFLICT (province_code, programme_id, for_period, household_id) WHERE status <> 'failed' DO NOTHING` : sql``}
+      RETURNING 1
     )
-    SELECT (SELECT count(*)::int FROM inserted) AS inserted, (SELECT max(line_no)::int FROM candidates) AS last_line`.execute(trx)
-  const row = r.rows[0]!
-  return { inserted: row.inserted, lastLineNo: row.last_line ?? lineBase }
+    SELECT (SELECT count(*)::int FROM walked) AS walked,
+           (SELECT id FROM walked ORDER BY id DESC LIMIT 1) AS last_id,
+           (SELECT count(*)::int FROM walked WHERE eligible AND amount_fen > 0) AS payable,
+           (SELECT count(*)::int FROM inserted) AS inserted`
+  const answer = (row: { walked: number; last_id: string | null; payable: number; inserted: number }) => ({
+    walked: row.walked,
+    lastId: row.last_id,
+    inserted: row.inserted,
+    lastLineNo: lineBase + row.payable,
+  })
+  await sql`SAVEPOINT generate_chunk`.execute(trx)
+  try {
+    const r = await statement(false).execute(trx)
+    await sql`RELEASE SAVEPOINT generate_chunk`.execute(trx)
+    return answer(r.rows[0]!)
+  } catch (err) {
+    if (!isUniqueViolation(err, 'payment_line_once_uq')) throw err
+    await sql`ROLLBACK TO SAVEPOINT generate_chunk`.execute(trx)
+  }
+  const r = await statement(true).execute(trx)
+  return answer(r.rows[0]!)
 }
 
 /**
