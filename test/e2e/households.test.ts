@@ -34,7 +34,6 @@ async function signIn(page: Page, username: string): Promise<void> {
 /** An antd Input.Search puts its test id on a wrapper in some versions, on the input in others. */
 const textbox = (page: Page, testId: string) => page.locator(`input[data-testid="${testId}"], [data-testid="${testId}"] input`).first()
 
-
 interface Member {
   name: string
   relation: string

@@ -21,7 +21,6 @@ async function signIn(page: Page, username: string): Promise<void> {
   await page.getByTestId('dashboard').waitFor()
 }
 
-
 /** Approves, as `username`, the pending approval whose row names `fileNo`. */
 async function approve(page: Page, username: string, fileNo: string, opinion: string): Promise<void> {
   await signIn(page, username)

@@ -61,9 +61,9 @@ export const generateJob: JobHandler<GenerateParams, Checkpoint, { lines: number
     if (cp.phase === 'households') {
       const rule = eligibilitySql(programme.eligibility as EligibilityRule)
       const amount = amountSql(programme.formula as BenefitFormula)
-      // Each chunk walks the next households and writes their lines in one statement; the one that
-      // walks none (the region is done) commits nothing new and ends the loop.
-      for (let walked = chunk; walked > 0; ) {
+      // Each chunk walks the next households and writes their lines in one statement; a chunk that
+      // walks fewer than it may has reached the end of the region.
+      for (let walked = chunk; walked === chunk; ) {
         await ctx.step(async (trx) => {
           const r = await repo.insertHouseholdLines(trx, key, cp.afterId, chunk, rule, amount, cp.lineNo)
           walked = r.walked

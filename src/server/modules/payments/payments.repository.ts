@@ -146,10 +146,9 @@ export async function insertHouseholdLines(
       ${onConflict ? sql`ON CONFLICT (province_code, programme_id, for_period, household_id) WHERE status <> 'failed' DO NOTHING` : sql``}
       RETURNING 1
     )
-    SELECT (SELECT count(*)::int FROM walked) AS walked,
-           (SELECT id FROM walked ORDER BY id DESC LIMIT 1) AS last_id,
-           (SELECT count(*)::int FROM walked WHERE eligible AND amount_fen > 0) AS payable,
-           (SELECT count(*)::int FROM inserted) AS inserted`
+    SELECT count(*)::int AS walked, count(*) FILTER (WHERE eligible AND amount_fen > 0)::int AS payable,
+           (SELECT id FROM walked ORDER BY id DESC LIMIT 1) AS last_id, (SELECT count(*)::int FROM inserted) AS inserted
+    FROM walked`
   const answer = (row: { walked: number; last_id: string | null; payable: number; inserted: number }) => ({
     walked: row.walked,
     lastId: row.last_id,
