@@ -102,3 +102,12 @@ export async function choose(page: Page, testId: string, option: string): Promis
     await page.keyboard.press('Escape')
   }
 }
+
+/** Signs in through the login page as a demo user and waits for the workbench. */
+export async function signIn(page: Page, username: string, password = DEMO_PASSWORD): Promise<void> {
+  await page.goto('/login')
+  await page.getByTestId('login-username').fill(username)
+  await page.getByTestId('login-password').fill(password)
+  await page.getByTestId('login-submit').click()
+  await page.getByTestId('dashboard').waitFor()
+}

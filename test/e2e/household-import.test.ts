@@ -1,21 +1,12 @@
-import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { residentIdCheckChar } from '../../src/server/platform/codes/resident-id.ts'
-import { DEMO_PASSWORD, type Harness, screenshotPath, startHarness } from './harness.ts'
+import { type Harness, screenshotPath, signIn, startHarness } from './harness.ts'
 
 let h: Harness
 beforeAll(async () => {
   h = await startHarness()
 })
 afterAll(async () => h?.close())
-
-async function signIn(page: Page, username: string): Promise<void> {
-  await page.goto('/login')
-  await page.getByTestId('login-username').fill(username)
-  await page.getByTestId('login-password').fill(DEMO_PASSWORD)
-  await page.getByTestId('login-submit').click()
-  await page.getByTestId('dashboard').waitFor()
-}
 
 const HEADER = '户编号,县区代码,家庭住址,家庭年收入,主要致困原因,姓名,与户主关系,身份证号码,联系电话,健康状况,就业状况,月收入'
 const idOf = (first17: string) => first17 + residentIdCheckChar(first17)

@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { residentIdCheckChar } from '../../src/server/platform/codes/resident-id.ts'
-import { choose, DEMO_PASSWORD, type Harness, screenshotPath, startHarness } from './harness.ts'
+import { choose, type Harness, screenshotPath, signIn, startHarness } from './harness.ts'
 
 let h: Harness
 beforeAll(async () => {
@@ -22,14 +22,6 @@ function withWrongCheckChar(id: string): string {
 }
 
 const masked = (id: string) => `4101**********${id.slice(-4)}`
-
-async function signIn(page: Page, username: string): Promise<void> {
-  await page.goto('/login')
-  await page.getByTestId('login-username').fill(username)
-  await page.getByTestId('login-password').fill(DEMO_PASSWORD)
-  await page.getByTestId('login-submit').click()
-  await page.getByTestId('dashboard').waitFor()
-}
 
 /** An antd Input.Search puts its test id on a wrapper in some versions, on the input in others. */
 const textbox = (page: Page, testId: string) => page.locator(`input[data-testid="${testId}"], [data-testid="${testId}"] input`).first()

@@ -1,7 +1,7 @@
 import fs from 'node:fs'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { choose, DEMO_PASSWORD, type Harness, screenshotPath, startHarness } from './harness.ts'
+import { choose, type Harness, screenshotPath, signIn, startHarness } from './harness.ts'
 
 // Issue 5's browser test: the fund manager runs the monthly cycle of 送温暖常态化生活补贴 for the demo
 // county (中原区); the county and the city approvers approve it in their inboxes (the last approval
@@ -18,14 +18,6 @@ const ORG = '郑州中原区总工会'
 const PROGRAMME = '送温暖常态化生活补贴（按月）'
 const PERIOD = '2026-11'
 const REASON = '账户已销户'
-
-async function signIn(page: Page, username: string): Promise<void> {
-  await page.goto('/login')
-  await page.getByTestId('login-username').fill(username)
-  await page.getByTestId('login-password').fill(DEMO_PASSWORD)
-  await page.getByTestId('login-submit').click()
-  await page.getByTestId('dashboard').waitFor()
-}
 
 const status = (page: Page) => page.getByTestId('pay-status').first().getAttribute('data-status')
 

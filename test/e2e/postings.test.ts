@@ -1,7 +1,7 @@
 import { sql } from 'kysely'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { choose, DEMO_PASSWORD, type Harness, screenshotPath, startHarness } from './harness.ts'
+import { choose, type Harness, screenshotPath, signIn, startHarness } from './harness.ts'
 
 // Issue 4's browser test: a case worker applies for 金秋助学 for a student member; the county and the
 // city approvers (two people) approve it; the county publishes it; signed out, anyone sees it on the
@@ -12,14 +12,6 @@ beforeAll(async () => {
   h = await startHarness({ households: true })
 })
 afterAll(async () => h?.close())
-
-async function signIn(page: Page, username: string): Promise<void> {
-  await page.goto('/login')
-  await page.getByTestId('login-username').fill(username)
-  await page.getByTestId('login-password').fill(DEMO_PASSWORD)
-  await page.getByTestId('login-submit').click()
-  await page.getByTestId('dashboard').waitFor()
-}
 
 /** Approves, as `username`, the pending approval whose row names `fileNo`. */
 async function approve(page: Page, username: string, fileNo: string, opinion: string): Promise<void> {

@@ -1,20 +1,12 @@
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { DEMO_PASSWORD, type Harness, screenshotPath, startHarness } from './harness.ts'
+import { DEMO_PASSWORD, type Harness, screenshotPath, signIn, startHarness } from './harness.ts'
 
 let h: Harness
 beforeAll(async () => {
   h = await startHarness()
 })
 afterAll(async () => h?.close())
-
-async function signIn(page: Page, username: string, password = DEMO_PASSWORD): Promise<void> {
-  await page.goto('/login')
-  await page.getByTestId('login-username').fill(username)
-  await page.getByTestId('login-password').fill(password)
-  await page.getByTestId('login-submit').click()
-  await page.getByTestId('dashboard').waitFor()
-}
 
 /** Opens a page under 系统管理 through the menu, expanding the group when it is folded. */
 async function openAdmin(page: Page, item: string): Promise<void> {
