@@ -46,6 +46,8 @@ const jobs = createJobRunner(database.db, {
   piiCipher,
   // PGlite serves one query at a time: jobs give way to the requests in flight between chunks.
   giveWayTo: database.kind === 'pglite' ? requestsInFlight : undefined,
+  // …and size their chunks to take about 80 ms, so a request waits at most about that long.
+  chunkBudgetMs: database.kind === 'pglite' ? 80 : undefined,
   bulkChunk: database.kind === 'pglite' ? 5_000 : 50_000,
   scanRange: database.kind === 'pglite' ? 5_000 : null,
   importsDir: path.join(config.dataDir, 'imports'),

@@ -87,4 +87,48 @@ describe('durable jobs', () => {
     expect(await cancelJob(database.db, system, queued.id)).toMatchObject({ status: 'cancelled', cancelRequested: true })
     expect(await new JobRunner(database.db).register(fillHandler()).runOnce()).toBe(false)
   })
+
+  it('size their steps to the runner’s time budget, and let a timer that came due run before the next step', async () => {
+    // Each step holds the thread 0.1 ms a row (busy, as PGlite does), so 1,000 rows take 100 ms; the budget is 20 ms.
+    const hold = (ms: number) => {
+      const until = performance.now() + ms
+      while (performance.now() < until) {
+        // busy
+      }
+    }
+    const sizes: number[] = []
+    const missed: number[] = []
+    let timerFired = true
+    const sized: JobHandler<{ n: number }, { next: number }> = {
+      kind: 'test.sized',
+      async run(ctx) {
+        let next = ctx.checkpoint?.next ?? 0
+        while (next < ctx.params.n) {
+          const size = ctx.chunkSize(1000)
+          sizes.push(size)
+          await ctx.step(async () => {
+            // A request's timer set before the last step held the thread must have run by now.
+            if (!timerFired) missed.push(sizes.length)
+            timerFired = false
+            setTimeout(() => (timerFired = true), 0)
+            hold(size / 10)
+            next = Math.min(next + size, ctx.params.n)
+            return { checkpoint: { next }, done: next, total: ctx.params.n }
+          })
+        }
+        return {}
+      },
+    }
+    await enqueue(database.db, system, { kind: 'test.sized', regionCode: null, params: { n: 6000 } })
+    await new JobRunner(database.db, { chunkBudgetMs: 20 }).register(sized).runOnce()
+    expect(sizes[0]).toBe(100) // a tenth of the preferred size before the first measure
+    expect(Math.max(...sizes.slice(2))).toBeLessThan(400) // then what fits 20 ms, not the 1,000 preferred
+    expect(Math.min(...sizes.slice(2))).toBeGreaterThanOrEqual(50)
+    expect(missed).toEqual([])
+
+    sizes.length = 0
+    await enqueue(database.db, system, { kind: 'test.sized', regionCode: null, params: { n: 3000 } })
+    await new JobRunner(database.db).register(sized).runOnce()
+    expect(sizes).toEqual([1000, 1000, 1000]) // no budget: the preferred size
+  })
 })

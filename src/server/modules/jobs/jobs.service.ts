@@ -26,6 +26,17 @@ export interface JobContext<Params, Checkpoint> {
   progress(done: number | bigint, total?: number | bigint): Promise<void>
   /** True once someone asked to cancel; the handler should stop at a chunk boundary. */
   cancelRequested(): Promise<boolean>
+  /**
+   * How many rows the next step should take: `preferred`, or fewer when the runner keeps each step to
+   * a time budget (PGlite: every request waits behind the step in progress). The runner learns the
+   * job's time per row from the steps so far (a step's rows are the growth of its `done`).
+   */
+  chunkSize(preferred: number): number
+  /**
+   * For long work between steps that holds no transaction (writing a file): gives way to requests
+   * once the job has held the thread for its time budget. Cheap to call per row.
+   */
+  breathe(): Promise<void>
 }
 
 export interface JobHandler<Params = unknown, Checkpoint = unknown, Result = unknown> {
@@ -150,6 +161,9 @@ export async function cancelJob(db: Kysely<Database>, p: Principal, id: string):
   return getJob(db, p, id)
 }
 
+/** The fewest rows a budgeted step takes (below it the per-step work would dominate). */
+const MIN_CHUNK = 50
+
 export interface RunnerOptions {
   /** How long a running job may go without a heartbeat before another runner takes it over. */
   staleMs?: number
@@ -161,6 +175,12 @@ export interface RunnerOptions {
    * when nobody is waiting.
    */
   giveWayTo?: { idle(maxMs: number): Promise<void> }
+  /**
+   * The time a step may hold the thread and the one connection (PGlite), in ms: steps are sized by
+   * `chunkSize` to take about this long, so a request arriving meanwhile waits at most about this
+   * much. Unset: steps take the sizes the handlers prefer (PostgreSQL blocks nobody).
+   */
+  chunkBudgetMs?: number
   log?: { error(obj: object, msg: string): void; info(obj: object, msg: string): void }
 }
 
@@ -221,6 +241,7 @@ export class JobRunner {
 
   private async execute(job: repo.JobRecord, lease: string): Promise<void> {
     const giveWayTo = this.options.giveWayTo
+    const budget = this.options.chunkBudgetMs
     const handler = this.handlers.get(job.kind)!
     const db = this.db
     let lost = false
@@ -234,6 +255,20 @@ export class JobRunner {
         .catch(() => undefined)
     }, this.options.heartbeatMs ?? 5_000)
     beat.unref()
+    // Time the job has held the thread since it last gave way, and its cost per row so far.
+    let since = performance.now()
+    let msPerRow: number | null = null
+    let doneBefore = job.progress_done
+    // PGlite runs queries on this thread and settles them as microtasks, so a job's chain of awaits
+    // never lets the event loop reach waiting requests. A timer turn runs the timers that came due (a
+    // request's), a check turn follows the poll phase (sockets read), and `giveWayTo` then lets the
+    // requests in flight finish before the job goes on.
+    const giveWay = async () => {
+      await new Promise<void>((resolve) => setTimeout(resolve, 0))
+      await new Promise<void>((resolve) => setImmediate(resolve))
+      if (giveWayTo) await giveWayTo.idle(1_000)
+      since = performance.now()
+    }
     const ctx: JobContext<never, never> = {
       id: job.id,
       params: job.params as never,
@@ -253,11 +288,22 @@ export class JobRunner {
           // Rolls the chunk back: whoever holds the job now will do it.
           if (!held) throw new JobLeaseLost(job.id)
         })
-        // PGlite runs queries on this thread and settles them as microtasks, so a job's chain of
-        // awaits never lets the event loop reach waiting requests. One macrotask turn per chunk does,
-        // and `giveWayTo` then lets the requests in flight finish before the next chunk.
-        await new Promise<void>((resolve) => setImmediate(resolve))
-        if (giveWayTo) await giveWayTo.idle(1_000)
+        const rows = Number(done - doneBefore)
+        doneBefore = done
+        if (rows > 0) {
+          const rate = (performance.now() - since) / rows
+          msPerRow = msPerRow === null ? rate : (msPerRow + rate) / 2
+        }
+        await giveWay()
+      },
+      chunkSize(preferred) {
+        if (!budget) return preferred
+        // Before the first measure a tenth of the preferred size; then as many rows as fit the budget.
+        const fit = msPerRow === null ? preferred / 10 : budget / msPerRow
+        return Math.max(MIN_CHUNK, Math.min(preferred, Math.floor(fit)))
+      },
+      async breathe() {
+        if (budget && performance.now() - since >= budget) await giveWay()
       },
       async progress(value, total) {
         done = BigInt(value)

@@ -82,7 +82,7 @@ export function exportJob(options: { importsDir: string; piiCipher?: PiiCipher }
       else fs.truncateSync(csvPath, cp.bytes)
       if (cp.bytes === 0) cp = { ...cp, bytes: fs.statSync(csvPath).size }
       for (;;) {
-        const rows = await repo.linesPage(ctx.db, c.province_code, c.id, { afterLineNo: cp.afterLineNo, limit: CHUNK })
+        const rows = await repo.linesPage(ctx.db, c.province_code, c.id, { afterLineNo: cp.afterLineNo, limit: ctx.chunkSize(CHUNK) })
         if (rows.length === 0) break
         const text = rows
           .map((r) =>
@@ -97,7 +97,10 @@ export function exportJob(options: { importsDir: string; piiCipher?: PiiCipher }
       // The .xlsx, from the CSV just written (rewritten whole if the job resumes here).
       const book = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: path.join(dir, bankFileName(c.id, 'xlsx')), useStyles: false, useSharedStrings: false })
       const sheet = book.addWorksheet('发放明细')
-      for await (const row of readRows(csvPath, 'csv')) sheet.addRow(row.cells.map((v) => (v.startsWith("'") ? v.slice(1) : v))).commit()
+      for await (const row of readRows(csvPath, 'csv')) {
+        sheet.addRow(row.cells.map((v) => (v.startsWith("'") ? v.slice(1) : v))).commit()
+        await ctx.breathe()
+      }
       await book.commit()
       const p = await starterOf(ctx.db, ctx.id)
       await ctx.step(async (trx) => {
@@ -139,13 +142,14 @@ const PAID = new Set(['成功', '已支付', '支付成功', 'paid', 'success', 
 const FAILED = new Set(['失败', '支付失败', '退票', 'failed', 'fail'])
 
 /** Checks the whole file; answers the rows to apply or the problems (row, column, what is wrong). */
-async function readResults(filePath: string, format: FileFormat, c: { id: string }, known: Map<number, 'pending' | 'paid' | 'failed'>): Promise<{ rows: ResultRow[]; problems: string[] }> {
+async function readResults(filePath: string, format: FileFormat, c: { id: string }, known: Map<number, 'pending' | 'paid' | 'failed'>, breathe: () => Promise<void>): Promise<{ rows: ResultRow[]; problems: string[] }> {
   const rows: ResultRow[] = []
   const problems: string[] = []
   const seen = new Set<number>()
   const prefix = `${c.id.slice(0, 8).toUpperCase()}-`
   let header: string[] | null = null
   for await (const raw of readRows(filePath, format)) {
+    await breathe()
     const cells = raw.cells.map((v) => v.trim())
     if (!header) {
       header = cells
@@ -201,8 +205,8 @@ export function resultsJob(options: { importsDir: string }): JobHandler<ResultsP
       if (!c) throw new Error(`payment cycle ${ctx.params.cycleId} not found`)
       const filePath = path.join(bankFolder(options.importsDir), path.basename(ctx.params.storageKey))
       const format: FileFormat = ctx.params.storageKey.endsWith('.xlsx') ? 'xlsx' : 'csv'
-      const known = new Map((await repo.lineStatuses(ctx.db, c.province_code, c.id)).map((l) => [l.line_no, l.status]))
-      const { rows, problems } = await readResults(filePath, format, c, known)
+      const known = new Map((await repo.lineStatuses(ctx.db, c.province_code, c.id, ctx.chunkSize(50_000), () => ctx.breathe())).map((l) => [l.line_no, l.status]))
+      const { rows, problems } = await readResults(filePath, format, c, known, () => ctx.breathe())
       if (problems.length) throw new Error(problems.slice(0, 20).join('；'))
       const p = await starterOf(ctx.db, ctx.id)
       const org = (await funds.orgInScope(ctx.db, nationalScope, c.org_id))!
@@ -210,8 +214,8 @@ export function resultsJob(options: { importsDir: string }): JobHandler<ResultsP
       // The rows still to apply are those whose lines are pending (a resumed job finds the committed ones settled).
       const pending = rows.filter((r) => known.get(r.lineNo) === 'pending')
       const chunk = ctx.params.chunkSize ?? CHUNK
-      for (let i = 0; i < pending.length; i += chunk) {
-        const part = pending.slice(i, i + chunk)
+      for (let i = 0, size = ctx.chunkSize(chunk); i < pending.length; i += size, size = ctx.chunkSize(chunk)) {
+        const part = pending.slice(i, i + size)
         await ctx.step(async (trx) => {
           const settled = await repo.settleLines(trx, c.province_code, c.id, part)
           await postSettlement(trx, p, org, c, settled)

@@ -17,7 +17,7 @@ import * as repo from './payments.repository.ts'
 
 export interface GenerateParams {
   cycleId: string
-  /** households per chunk; 5,000 keeps a chunk near 0.1 s on PGlite */
+  /** households per chunk at most (the runner may take fewer to keep a chunk to its time budget) */
   chunkSize?: number
 }
 
@@ -35,12 +35,13 @@ const system = (jobId: string): Principal => ({ userId: null, username: 'system'
 
 
 /**
- * The generation job; `defaultChunk` households per chunk unless the job names its own: 5,000 keeps
- * a chunk near 0.1 s on PGlite (one query at a time, requests wait behind it); on PostgreSQL a larger
+ * The generation job; `defaultChunk` households per chunk at most unless the job names its own. On
+ * PGlite (one query at a time, requests wait behind it) the runner sizes chunks below that to its time
+ * budget (JobContext.chunkSize); on PostgreSQL a larger
  * chunk spends less on per-chunk work (checkpoint, range query) and blocks nobody.
  */
 export function generateJobWith(defaultChunk = GENERATE_CHUNK): JobHandler<GenerateParams, Checkpoint, { lines: number }> {
-  return { ...generateJob, run: (ctx) => generateJob.run({ ...ctx, step: ctx.step.bind(ctx), progress: ctx.progress.bind(ctx), cancelRequested: ctx.cancelRequested.bind(ctx), params: { ...ctx.params, chunkSize: ctx.params.chunkSize ?? defaultChunk } }) }
+  return { ...generateJob, run: (ctx) => generateJob.run({ ...ctx, params: { ...ctx.params, chunkSize: ctx.params.chunkSize ?? defaultChunk } }) }
 }
 
 export const generateJob: JobHandler<GenerateParams, Checkpoint, { lines: number }> = {
@@ -63,9 +64,9 @@ export const generateJob: JobHandler<GenerateParams, Checkpoint, { lines: number
       const amount = amountSql(programme.formula as BenefitFormula)
       // Each chunk walks the next households and writes their lines in one statement; a chunk that
       // walks fewer than it may has reached the end of the region.
-      for (let walked = chunk; walked === chunk; ) {
+      for (let limit = ctx.chunkSize(chunk), walked = limit; walked === limit; limit = ctx.chunkSize(chunk)) {
         await ctx.step(async (trx) => {
-          const r = await repo.insertHouseholdLines(trx, key, cp.afterId, chunk, rule, amount, cp.lineNo)
+          const r = await repo.insertHouseholdLines(trx, key, cp.afterId, limit, rule, amount, cp.lineNo)
           walked = r.walked
           if (r.walked > 0) cp = { ...cp, afterId: r.lastId, lineNo: r.lastLineNo, done: cp.done + r.walked }
           return { checkpoint: cp, done: cp.done, total: Math.max(cp.total, cp.done) }
@@ -148,7 +149,7 @@ export function scanJobWith(defaultRange: number | null = GENERATE_CHUNK): JobHa
       const found: Record<string, number> = {}
       let after = ctx.checkpoint?.afterLineNo ?? 0
       while (after < last) {
-        const to = Math.min(after + chunk, last)
+        const to = Math.min(after + ctx.chunkSize(chunk), last)
         await ctx.step(async (trx) => {
           const n = await repo.scanCycle(trx, c, { ...options, range: { afterLineNo: after, lastLineNo: to } })
           for (const [kind, count] of Object.entries(n)) found[kind] = (found[kind] ?? 0) + count
