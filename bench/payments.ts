@@ -110,8 +110,9 @@ if (values['prepare-only']) {
 // The payer: the province union; its approver: a province-level approver (a policy for the province).
 const system = systemPrincipal('bench')
 const province = (await db.selectFrom('org').select('id').where('type', '=', 'province_union').where('region_code', '=', '410000').executeTakeFirstOrThrow()).id
-if (!prepared) await createUser(db, system, { username: 'bench_approver', displayName: '省级审批', orgId: province, roles: ['approver'], password })
-if (!prepared) await setPolicy(db, system, { kind: 'payment.cycle', regionPrefix: '41', steps: [{ level: 'province', permission: 'payment.approve' }] })
+const approverMade = await db.selectFrom('app_user').select('id').where('username', '=', 'bench_approver').executeTakeFirst()
+if (!approverMade) await createUser(db, system, { username: 'bench_approver', displayName: '省级审批', orgId: province, roles: ['approver'], password })
+if (!approverMade) await setPolicy(db, system, { kind: 'payment.cycle', regionPrefix: '41', steps: [{ level: 'province', permission: 'payment.approve' }] })
 const fund = await principalOfUsername(db, 'fund_manager', 'bench')
 const approver = await principalOfUsername(db, 'bench_approver', 'bench')
 await recordReceipt(db, fund, { orgId: province, fundType: 'hardship_fund', source: 'central_finance', amountFen: '900000000000' })

@@ -98,8 +98,9 @@ describe('a monthly cycle of the regular subsidy', () => {
     const c = await createCycle(database.db, fund, { orgId: county.id, programmeId: programmes.living_subsidy_monthly!, period: '2026-11' })
     expect(c).toMatchObject({ status: 'generating', basis: 'households', fundType: 'hardship_fund', regionCode: '410102' })
     cycleId = c.id
-    // as on PGlite in main.ts, with chunks (and the scan's ranges) sized to a time budget, here a small one
-    await drain(createJobRunner(database.db, { bulkChunk: 400, chunkBudgetMs: 10 }))
+    // with chunks (and the scan's ranges) sized to a time budget, as on PGlite in main.ts: a budget this
+    // large makes the first chunk 2 households (a tenth, before any measure) and the others 20, the most
+    await drain(createJobRunner(database.db, { bulkChunk: 20, chunkBudgetMs: 60_000 }))
     const expected = await expectedFromRules('living_subsidy_monthly')
     expect(expected.size).toBeGreaterThan(5)
     const got = await lines(cycleId)

@@ -161,9 +161,6 @@ export async function cancelJob(db: Kysely<Database>, p: Principal, id: string):
   return getJob(db, p, id)
 }
 
-/** The fewest rows a budgeted step takes (below it the per-step work would dominate). */
-const MIN_CHUNK = 50
-
 export interface RunnerOptions {
   /** How long a running job may go without a heartbeat before another runner takes it over. */
   staleMs?: number
@@ -298,9 +295,10 @@ export class JobRunner {
       },
       chunkSize(preferred) {
         if (!budget) return preferred
-        // Before the first measure a tenth of the preferred size; then as many rows as fit the budget.
+        // Before the first measure a tenth of the preferred size; then as many rows as fit the budget,
+        // but not below a hundredth (there the per-step work would dominate).
         const fit = msPerRow === null ? preferred / 10 : budget / msPerRow
-        return Math.max(MIN_CHUNK, Math.min(preferred, Math.floor(fit)))
+        return Math.min(preferred, Math.max(Math.ceil(preferred / 100), Math.floor(fit)))
       },
       async breathe() {
         if (budget && performance.now() - since >= budget) await giveWay()

@@ -64,10 +64,11 @@ export const generateJob: JobHandler<GenerateParams, Checkpoint, { lines: number
       const amount = amountSql(programme.formula as BenefitFormula)
       // Each chunk walks the next households and writes their lines in one statement; a chunk that
       // walks fewer than it may has reached the end of the region.
-      for (let limit = ctx.chunkSize(chunk), walked = limit; walked === limit; limit = ctx.chunkSize(chunk)) {
+      for (let more = true; more; ) {
+        const limit = ctx.chunkSize(chunk)
         await ctx.step(async (trx) => {
           const r = await repo.insertHouseholdLines(trx, key, cp.afterId, limit, rule, amount, cp.lineNo)
-          walked = r.walked
+          more = r.walked === limit
           if (r.walked > 0) cp = { ...cp, afterId: r.lastId, lineNo: r.lastLineNo, done: cp.done + r.walked }
           return { checkpoint: cp, done: cp.done, total: Math.max(cp.total, cp.done) }
         })
