@@ -37,6 +37,8 @@ const { values } = parseArgs({
     engine: { type: 'string', default: 'postgres' },
     households: { type: 'string', default: '200000' },
     'no-lookups': { type: 'boolean', default: false },
+    // look-ups only after generation and its floor (generation against its floor without other load)
+    'quiet-generation': { type: 'boolean', default: false },
     // PGlite only: keep the prepared store in DIR and use it again on the next run (to try a change
     // without 18 minutes of seeding); each run then needs its own --period. Figures for the record
     // come from a fresh store.
@@ -159,7 +161,7 @@ const lookups = async () => {
 }
 t = performance.now()
 const cycle = await createCycle(db, fund, { orgId: province, programmeId: programme, period: values.period! })
-let lookingDone = values['no-lookups'] ? Promise.resolve() : lookups()
+let lookingDone = values['no-lookups'] || values['quiet-generation'] ? Promise.resolve() : lookups()
 await runner.runOnce() // the generation job
 const generation = seconds(t)
 const made = await getCycle(db, fund, cycle.id)
