@@ -4,8 +4,8 @@
 // table). Household look-ups are made all through the cycle, and their latency is
 // reported (the job gives way to requests in flight between chunks, as the server runs it).
 //
-//   npx tsx bench/payments.ts --engine postgres --households 1600000
 //   npx tsx bench/payments.ts --engine pglite   --households 1600000
+//   npx tsx bench/payments.ts --engine postgres --households 1600000 [--quiet-generation]
 //   (PostgreSQL: a throwaway cluster, or BENCH_DATABASE_URL)
 import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
@@ -189,11 +189,11 @@ await sql`
 const floor = seconds(t)
 const floorRows = Number((await sql<{ n: string }>`SELECT count(*)::text AS n FROM payment_line_floor`.execute(db)).rows[0]!.n)
 log(`floor: ${floorRows} lines in ${floor.toFixed(1)} s`)
-looking = true
-if (!values['no-lookups']) lookingDone = lookups()
 
 // ---- approval: the reserve
 phase = 'submission and its scan'
+looking = true
+if (!values['no-lookups']) lookingDone = lookups()
 const submitted = await submitCycle(db, fund, cycle.id, { version: made.version })
 await drain() // the scan at submission (the last approval waits for it)
 phase = 'approval'
