@@ -92,6 +92,20 @@ describe('a monthly payment cycle from generation to bank results', () => {
     // the supervision scan the submission queued runs first; the page says so until it has finished
     await page.getByTestId('pay-scanning').waitFor({ state: 'detached', timeout: 20_000 })
 
+    // ---- the scan found the demo's one bank account on two households; the fund manager acknowledges one
+    await page.getByTestId('pay-flags-link').click()
+    const shared = page.locator('tr', { has: page.locator('[data-testid="flag-kind"][data-kind="shared_account"]') })
+    await shared.first().waitFor()
+    expect(await shared.count()).toBe(2)
+    await page.screenshot({ path: screenshotPath('payments-flags') })
+    await shared.first().locator('[data-testid^="flag-ack-"]').click()
+    await page.getByTestId('flag-decide-note').fill('已核实：借用邻居银行卡，已通知改用本人账户')
+    await page.getByTestId('flag-decide-ok').click()
+    // the row stays in view with its new status and the note
+    const acknowledged = shared.filter({ has: page.locator('[data-testid="flag-status"][data-status="acknowledged"]') })
+    await expect.poll(() => acknowledged.count()).toBe(1)
+    expect(await acknowledged.getByTestId('flag-note').textContent()).toContain('借用邻居银行卡')
+
     // ---- the county approver, then the city approver (two people), approve it
     const checker = await h.newPage()
     await approve(checker.page, 'county_approver')

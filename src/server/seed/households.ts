@@ -247,6 +247,12 @@ export async function seedDemoHouseholds(db: Kysely<Database>, cipher: PiiCipher
       byYear.set(y, no)
       r.file_no = `${county.code}-${y}-${String(no).padStart(6, '0')}`
     }
+    // In the demo county one bank account stands on two unrelated households on file (a card lent
+    // by a neighbour), so the supervision scan of a demo cycle has something to show under 资金监督.
+    if (county.code === '410102') {
+      const paid = rows.filter((r) => r.status === 'verified' && r.hardship_type && r.bank_account_index)
+      if (paid.length >= 2) Object.assign(paid[1]!, { bank_name: paid[0]!.bank_name, bank_account_sealed: paid[0]!.bank_account_sealed, bank_account_index: paid[0]!.bank_account_index })
+    }
     await db.transaction().execute(async (trx) => {
       await insertCounty(trx, rows, provinceCode, county.code, byYear, (visitDay, i) => ({ visitor: pick(random, helperNames), findings: findings[i % findings.length]! }), measureTargets, random)
     })
