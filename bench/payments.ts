@@ -17,7 +17,7 @@ import pg from 'pg'
 import { buildApp } from '../src/server/app.ts'
 import { openDatabase } from '../src/server/db/engine.ts'
 import { migrateToLatest } from '../src/server/db/migrator.ts'
-import { createJobRunner } from '../src/server/jobs.ts'
+import { createJobRunner, jobOptionsFor } from '../src/server/jobs.ts'
 import { createUser } from '../src/server/modules/access/users.service.ts'
 import { ensureBuiltInRoles } from '../src/server/modules/access/roles.service.ts'
 import { principalOfUsername } from '../src/server/modules/access/auth.service.ts'
@@ -25,7 +25,6 @@ import { decide, setPolicy } from '../src/server/modules/approvals/approvals.ser
 import { recordReceipt, verifyLedger } from '../src/server/modules/funds/funds.service.ts'
 import { bankFolder, lineReference } from '../src/server/modules/payments/bank.jobs.ts'
 import { createCycle, getCycle, startExport, startResults, submitCycle } from '../src/server/modules/payments/payments.service.ts'
-import { requestsInFlight } from '../src/server/platform/in-flight.ts'
 import { createPiiCipher } from '../src/server/platform/pii-crypto.ts'
 import { systemPrincipal } from '../src/server/platform/principal.ts'
 import { seedDemo } from '../src/server/seed/demo.ts'
@@ -88,8 +87,8 @@ const n = Number(values.households)
 
 let t = performance.now()
 const prepared = values.store && (await sql<{ ok: boolean }>`SELECT to_regclass('household') IS NOT NULL AS ok`.execute(db)).rows[0]!.ok
+await migrateToLatest(db)
 if (!prepared) {
-  await migrateToLatest(db)
   await ensureBuiltInRoles(db)
   await seedDemo(db, { password, grassrootsPerCounty: 1 })
   await seedProgrammes(db)
@@ -113,8 +112,10 @@ if (values['prepare-only']) {
 const system = systemPrincipal('bench')
 const province = (await db.selectFrom('org').select('id').where('type', '=', 'province_union').where('region_code', '=', '410000').executeTakeFirstOrThrow()).id
 const approverMade = await db.selectFrom('app_user').select('id').where('username', '=', 'bench_approver').executeTakeFirst()
-if (!approverMade) await createUser(db, system, { username: 'bench_approver', displayName: '省级审批', orgId: province, roles: ['approver'], password })
-if (!approverMade) await setPolicy(db, system, { kind: 'payment.cycle', regionPrefix: '41', steps: [{ level: 'province', permission: 'payment.approve' }] })
+if (!approverMade) {
+  await createUser(db, system, { username: 'bench_approver', displayName: '省级审批', orgId: province, roles: ['approver'], password })
+  await setPolicy(db, system, { kind: 'payment.cycle', regionPrefix: '41', steps: [{ level: 'province', permission: 'payment.approve' }] })
+}
 const fund = await principalOfUsername(db, 'fund_manager', 'bench')
 const approver = await principalOfUsername(db, 'bench_approver', 'bench')
 await recordReceipt(db, fund, { orgId: province, fundType: 'hardship_fund', source: 'central_finance', amountFen: '900000000000' })
@@ -131,8 +132,8 @@ const sample = (await sql<{ id: string }>`SELECT id FROM household TABLESAMPLE S
 // cold cache the other does not (the floor runs second).
 await sql`SELECT count(*), sum(length(h.head_name)) FROM household h WHERE h.province_code = '41'`.execute(db)
 
-// As main.ts runs them: on PGlite small chunks, and the job gives way to requests in flight after each.
-const runner = createJobRunner(db, { piiCipher: cipher, importsDir, giveWayTo: engine === 'pglite' ? requestsInFlight : undefined, chunkBudgetMs: engine === 'pglite' ? 80 : undefined, bulkChunk: engine === 'pglite' ? 5_000 : 50_000, scanRange: engine === 'pglite' ? 5_000 : null })
+// As main.ts runs them on this engine.
+const runner = createJobRunner(db, { piiCipher: cipher, importsDir, ...jobOptionsFor(engine) })
 const drain = async () => {
   while (await runner.runOnce()) {
     // every queued job

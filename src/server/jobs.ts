@@ -7,7 +7,19 @@ import { householdImportJobs } from './modules/households/import/import.jobs.ts'
 import { generateJobWith, scanJobWith } from './modules/payments/generate.job.ts'
 import { exportJob, resultsJob } from './modules/payments/bank.jobs.ts'
 import { defaultImportsDir } from './modules/households/import/import.service.ts'
+import type { EngineKind } from './db/engine.ts'
+import { requestsInFlight } from './platform/in-flight.ts'
 import type { PiiCipher } from './platform/pii-crypto.ts'
+
+/**
+ * How the server runs jobs on each engine (main.ts; the bench and the browser tests run them the same).
+ * PGlite serves one query at a time on this thread: jobs give way to the requests in flight between
+ * chunks and size their chunks to about 80 ms (at most 5,000 rows), so a request waits about that
+ * long at most. PostgreSQL blocks nobody: chunks of 50,000 and the supervision scan in one transaction.
+ */
+export function jobOptionsFor(kind: EngineKind): Pick<RunnerOptions, 'giveWayTo' | 'chunkBudgetMs'> & { bulkChunk: number; scanRange: number | null } {
+  return kind === 'pglite' ? { giveWayTo: requestsInFlight, chunkBudgetMs: 80, bulkChunk: 5_000, scanRange: 5_000 } : { bulkChunk: 50_000, scanRange: null }
+}
 
 /** Every kind of durable job the server runs, by module. Add a module's handlers here. */
 export function createJobRunner(

@@ -1,12 +1,11 @@
 import path from 'node:path'
 import pino from 'pino'
 import { buildApp } from './app.ts'
-import { createJobRunner } from './jobs.ts'
+import { createJobRunner, jobOptionsFor } from './jobs.ts'
 import { prepareDatabase } from './bootstrap.ts'
 import { loadConfig } from './config.ts'
 import type { DatabaseHandle } from './db/engine.ts'
 import { DataDirLockedError } from './db/lock.ts'
-import { requestsInFlight } from './platform/in-flight.ts'
 import { purgeExpiredSessions } from './modules/access/auth.service.ts'
 import { closeEndedPostings } from './modules/postings/postings.service.ts'
 import { applyStandardsNowInForce } from './modules/standards/standards.service.ts'
@@ -44,12 +43,7 @@ await app.listen({ port: config.port, host: config.host })
 const jobs = createJobRunner(database.db, {
   log,
   piiCipher,
-  // PGlite serves one query at a time: jobs give way to the requests in flight between chunks.
-  giveWayTo: database.kind === 'pglite' ? requestsInFlight : undefined,
-  // …and size their chunks to take about 80 ms, so a request waits at most about that long.
-  chunkBudgetMs: database.kind === 'pglite' ? 80 : undefined,
-  bulkChunk: database.kind === 'pglite' ? 5_000 : 50_000,
-  scanRange: database.kind === 'pglite' ? 5_000 : null,
+  ...jobOptionsFor(database.kind),
   importsDir: path.join(config.dataDir, 'imports'),
 })
 jobs.start()

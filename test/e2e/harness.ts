@@ -6,8 +6,7 @@ import { type Browser, type BrowserContext, chromium, type Page } from 'playwrig
 import { buildApp } from '../../src/server/app.ts'
 import { prepareDatabase } from '../../src/server/bootstrap.ts'
 import { loadConfig } from '../../src/server/config.ts'
-import { createJobRunner } from '../../src/server/jobs.ts'
-import { requestsInFlight } from '../../src/server/platform/in-flight.ts'
+import { createJobRunner, jobOptionsFor } from '../../src/server/jobs.ts'
 import { createPiiCipher, loadOrCreatePiiKey } from '../../src/server/platform/pii-crypto.ts'
 import type { DatabaseHandle } from '../../src/server/db/engine.ts'
 
@@ -43,8 +42,7 @@ export async function startHarness(options: { households?: boolean } = {}): Prom
   const importsDir = path.join(dataDir, 'imports')
   const app: FastifyInstance = await buildApp({ database, webDir, piiCipher, attachmentsDir, importsDir })
   await app.listen({ port: 0, host: '127.0.0.1' })
-  // as main.ts runs them on PGlite
-  const jobs = createJobRunner(database.db, { pollMs: 200, piiCipher, importsDir, giveWayTo: requestsInFlight, chunkBudgetMs: 80, bulkChunk: 5_000 })
+  const jobs = createJobRunner(database.db, { pollMs: 200, piiCipher, importsDir, ...jobOptionsFor(database.kind) })
   jobs.start()
   const address = app.server.address()
   if (!address || typeof address === 'string') throw new Error('no port')
