@@ -247,7 +247,7 @@ export async function seedDemoHouseholds(db: Kysely<Database>, cipher: PiiCipher
       byYear.set(y, no)
       r.file_no = `${county.code}-${y}-${String(no).padStart(6, '0')}`
     }
-    // In the demo county one bank account stands on two unrelated households on file (a card lent
+    // In the demo county (中原区) one bank account stands on two unrelated households on file (a card lent
     // by a neighbour), so the supervision scan of a demo cycle has something to show under 资金监督.
     if (county.code === '410102') {
       const paid = rows.filter((r) => r.status === 'verified' && r.hardship_type && r.bank_account_index)

@@ -214,8 +214,9 @@ export function resultsJob(options: { importsDir: string }): JobHandler<ResultsP
       // The rows still to apply are those whose lines are pending (a resumed job finds the committed ones settled).
       const pending = rows.filter((r) => known.get(r.lineNo) === 'pending')
       const chunk = ctx.params.chunkSize ?? CHUNK
-      for (let i = 0, size = ctx.chunkSize(chunk); i < pending.length; i += size, size = ctx.chunkSize(chunk)) {
-        const part = pending.slice(i, i + size)
+      for (let i = 0; i < pending.length; ) {
+        const part = pending.slice(i, i + ctx.chunkSize(chunk))
+        i += part.length
         await ctx.step(async (trx) => {
           const settled = await repo.settleLines(trx, c.province_code, c.id, part)
           await postSettlement(trx, p, org, c, settled)

@@ -37,8 +37,8 @@ const system = (jobId: string): Principal => ({ userId: null, username: 'system'
 /**
  * The generation job; `defaultChunk` households per chunk at most unless the job names its own. On
  * PGlite (one query at a time, requests wait behind it) the runner sizes chunks below that to its time
- * budget (JobContext.chunkSize); on PostgreSQL a larger
- * chunk spends less on per-chunk work (checkpoint, range query) and blocks nobody.
+ * budget (JobContext.chunkSize); on PostgreSQL a larger chunk spends less on per-chunk work and blocks
+ * nobody.
  */
 export function generateJobWith(defaultChunk = GENERATE_CHUNK): JobHandler<GenerateParams, Checkpoint, { lines: number }> {
   return { ...generateJob, run: (ctx) => generateJob.run({ ...ctx, params: { ...ctx.params, chunkSize: ctx.params.chunkSize ?? defaultChunk } }) }

@@ -267,12 +267,11 @@ export function linesPage(db: Executor, provinceCode: string, cycleId: string, f
 
 export type LineRow = Awaited<ReturnType<typeof linesPage>>[number]
 
-/** Every line's number and status: what a bank results file is checked against. */
 /**
- * Every line's status, read in pages of `pageSize` line numbers: on PGlite one query at a time serves
- * every request, and a million-line read in one statement would hold it for seconds.
+ * Every line's number and status, what a bank results file is checked against, read in pages of
+ * `pageSize`: on PGlite one query at a time serves every request, and a million-line read in one
+ * statement would hold it for seconds. `between` runs after each page (a job gives way there).
  */
-/** A cycle's line numbers and statuses, read in pages; `between` runs after each page (a job gives way there). */
 export async function lineStatuses(db: Executor, provinceCode: string, cycleId: string, pageSize = 50_000, between: () => Promise<void> = async () => {}): Promise<{ line_no: number; status: 'pending' | 'paid' | 'failed' }[]> {
   const out: { line_no: number; status: 'pending' | 'paid' | 'failed' }[] = []
   for (let after = 0; ; await between()) {
