@@ -8,10 +8,22 @@ beforeAll(async () => {
 })
 afterAll(async () => h?.close())
 
-/** Opens a page under 系统管理 through the menu, expanding the group when it is folded. */
+/**
+ * Opens a page under 系统管理 through the menu, expanding the group when it is folded. The group slides
+ * open, and on a loaded machine a click can land while the items are still moving: mousedown and mouseup
+ * then hit different items and nothing opens. So the click waits for the slide to end, and is tried again
+ * (three times at most) when the page did not change.
+ */
 async function openAdmin(page: Page, item: string): Promise<void> {
-  if (!(await page.getByTestId(item).isVisible())) await page.getByTestId('nav-admin').click()
-  await page.getByTestId(item).click()
+  const before = page.url()
+  for (let attempt = 1; ; attempt++) {
+    if (!(await page.getByTestId(item).isVisible())) await page.getByTestId('nav-admin').click()
+    await page.locator('[data-testid="nav"] .ant-motion-collapse').waitFor({ state: 'detached' })
+    await page.getByTestId(item).click()
+    const opened = await page.waitForURL((url) => url.href !== before, { timeout: 3_000 }).then(() => true, () => false)
+    if (opened) return
+    if (attempt === 3) throw new Error(`the menu item ${item} did not open its page`)
+  }
 }
 
 describe('a case worker', () => {
