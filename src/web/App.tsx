@@ -10,7 +10,8 @@ import { FullPageSpin } from './components/FullPageSpin';
 import { I18nProvider } from './i18n/I18nProvider';
 import { useLang } from './i18n/context';
 import { ADMIN_PAGES, UPCOMING_MODULES } from './layout/navigation';
-import { theme } from './theme';
+import { useReducedMotion } from './lib/useReducedMotion';
+import { stillTheme, theme } from './theme';
 
 const LoginPage = lazy(() => import('./pages/LoginPage'));
 const PublicPostingsPage = lazy(() => import('./pages/public/PublicPostingsPage'));
@@ -42,10 +43,12 @@ const FlagsPage = lazy(() => import('./pages/payments/FlagsPage'));
 const CoveragePage = lazy(() => import('./pages/households/CoveragePage'));
 const ImportPage = lazy(() => import('./pages/households/ImportPage'));
 
+/** Ant Design in the person's language; without animations when they have asked their system for less motion. */
 function AntdRoot({ children }: { children: ReactNode }) {
   const { lang } = useLang();
+  const reduced = useReducedMotion();
   return (
-    <ConfigProvider locale={lang === 'zh-CN' ? zhCN : enUS} theme={theme}>
+    <ConfigProvider locale={lang === 'zh-CN' ? zhCN : enUS} theme={reduced ? stillTheme : theme}>
       <AntdApp>{children}</AntdApp>
     </ConfigProvider>
   );

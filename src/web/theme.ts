@@ -23,3 +23,6 @@ export const theme: ThemeConfig = {
     },
   },
 };
+
+/** The same theme without motion: menus, dialogs and drawers open at once. */
+export const stillTheme: ThemeConfig = { ...theme, token: { ...theme.token, motion: false } };

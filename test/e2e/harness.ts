@@ -55,7 +55,10 @@ export async function startHarness(options: { households?: boolean } = {}): Prom
     browser,
     db: database.db,
     async newPage(size = { width: 1366, height: 768 }) {
-      const context = await browser.newContext({ viewport: size, locale: 'zh-CN', baseURL: `http://127.0.0.1:${address.port}` })
+      // Asking for less motion, as a person may in their system settings, turns Ant Design's animations
+      // off (App.tsx): on a loaded machine a click that lands while a menu slides or a dialog zooms
+      // can have its mousedown and mouseup on different elements, and then it does nothing.
+      const context = await browser.newContext({ viewport: size, locale: 'zh-CN', reducedMotion: 'reduce', baseURL: `http://127.0.0.1:${address.port}` })
       // A step that has not happened in 10 s is a failure, not something to wait out.
       context.setDefaultTimeout(10_000)
       return { context, page: await context.newPage() }
