@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { record, systemActor, verifyChains } from '../../src/server/modules/audit/audit.service.ts'
 import { enqueue, getJob, type JobHandler, JobRunner } from '../../src/server/modules/jobs/jobs.service.ts'
+import { RequestsInFlight } from '../../src/server/platform/in-flight.ts'
 import { systemPrincipal } from '../../src/server/platform/principal.ts'
 import { type TestDatabase, testDatabase } from '../support/db.ts'
 
@@ -130,5 +131,42 @@ describe('durable jobs', () => {
     await enqueue(database.db, system, { kind: 'test.sized', regionCode: null, params: { n: 3000 } })
     await new JobRunner(database.db).register(sized).runOnce()
     expect(sizes).toEqual([1000, 1000, 1000]) // no budget: the preferred size
+  })
+
+  it('let a request of several round trips finish when they breathe, without a budget (as on PostgreSQL)', async () => {
+    // The job is work in JavaScript (a spreadsheet) that breathes; the request needs the thread back
+    // six times, for its queries' answers. Given a single turn per breath it would wait a breath
+    // (50 ms) for each; waiting for the requests in flight, it waits for one breath at most.
+    const requests = new RequestsInFlight()
+    let tookMs = 0
+    const spreadsheet: JobHandler<Record<string, never>, never> = {
+      kind: 'test.spreadsheet',
+      async run(ctx) {
+        const request = new Promise<void>((resolve) =>
+          setTimeout(async () => {
+            const start = performance.now()
+            requests.begin()
+            for (let trip = 0; trip < 6; trip++) await new Promise((r) => setTimeout(r, 2)) // a query's answer, 2 ms away
+            requests.end()
+            tookMs = performance.now() - start
+            resolve()
+          }, 10),
+        )
+        const until = performance.now() + 600
+        while (performance.now() < until) {
+          const slice = performance.now() + 2
+          while (performance.now() < slice) {
+            // busy, as writing rows is
+          }
+          await ctx.breathe()
+        }
+        await request
+        return {}
+      },
+    }
+    await enqueue(database.db, system, { kind: 'test.spreadsheet', regionCode: null, params: {} })
+    await new JobRunner(database.db, { giveWayTo: requests }).register(spreadsheet).runOnce()
+    expect(tookMs).toBeGreaterThan(0)
+    expect(tookMs).toBeLessThan(150) // a breath a query would be 300 ms
   })
 })

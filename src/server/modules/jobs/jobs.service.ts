@@ -163,6 +163,15 @@ export async function cancelJob(db: Kysely<Database>, p: Principal, id: string):
 
 /** How long work in JavaScript holds the thread before `breathe` lets requests in, without a budget. */
 const BREATHE_MS = 50
+/** How long a job waits at most for the requests in flight after a step that held the thread (PGlite). */
+const STEP_WAIT_MS = 1_000
+/**
+ * How long `breathe` waits at most for the requests in flight without a budget (PostgreSQL). A request
+ * of several queries needs the thread back after each; given one turn per 50 ms it waited 50 ms a query
+ * (look-ups during a bank export p95 ~300 ms). Bounded so that a server always busy still leaves a job
+ * a third of the thread.
+ */
+const BREATHE_WAIT_MS = 100
 
 export interface RunnerOptions {
   /** How long a running job may go without a heartbeat before another runner takes it over. */
@@ -170,9 +179,10 @@ export interface RunnerOptions {
   heartbeatMs?: number
   pollMs?: number
   /**
-   * After each chunk, wait (at most 1 s) until no request is in flight: on PGlite the job gives way
-   * to people (main.ts passes the server's tracker, platform/in-flight.ts), and runs at full speed
-   * when nobody is waiting.
+   * The requests this process is answering (main.ts passes the server's tracker, platform/in-flight.ts).
+   * When the job gives way it waits until none is left: after each step when there is a budget (on
+   * PGlite, at most 1 s), and when it breathes (at most 100 ms without a budget). It runs at full
+   * speed when nobody is waiting.
    */
   giveWayTo?: { idle(maxMs: number): Promise<void> }
   /**
@@ -263,10 +273,10 @@ export class JobRunner {
     // never lets the event loop reach waiting requests. A timer turn runs the timers that came due (a
     // request's), a check turn follows the poll phase (sockets read), and `giveWayTo` then lets the
     // requests in flight finish before the job goes on.
-    const giveWay = async () => {
+    const giveWay = async (waitMs: number) => {
       await new Promise<void>((resolve) => setTimeout(resolve, 0))
       await new Promise<void>((resolve) => setImmediate(resolve))
-      if (giveWayTo) await giveWayTo.idle(1_000)
+      if (giveWayTo && waitMs > 0) await giveWayTo.idle(waitMs)
       since = performance.now()
     }
     const ctx: JobContext<never, never> = {
@@ -294,7 +304,9 @@ export class JobRunner {
           const rate = (performance.now() - since) / rows
           msPerRow = msPerRow === null ? rate : (msPerRow + rate) / 2
         }
-        await giveWay()
+        // With a budget the step held the thread (PGlite): the requests that waited go first. Without
+        // one it did not (PostgreSQL), and the job goes on after a turn of the event loop.
+        await giveWay(budget ? STEP_WAIT_MS : BREATHE_WAIT_MS)
       },
       chunkSize(preferred) {
         if (!budget) return preferred
@@ -306,7 +318,7 @@ export class JobRunner {
       async breathe() {
         // The event loop is this process's on either engine: work in JavaScript (a million-row
         // spreadsheet) holds requests back on PostgreSQL too, so it breathes without a budget as well.
-        if (performance.now() - since >= (budget ?? BREATHE_MS)) await giveWay()
+        if (performance.now() - since >= (budget ?? BREATHE_MS)) await giveWay(budget ? STEP_WAIT_MS : BREATHE_WAIT_MS)
       },
       async progress(value, total) {
         done = BigInt(value)
