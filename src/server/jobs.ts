@@ -16,7 +16,7 @@ import type { PiiCipher } from './platform/pii-crypto.ts'
  * PGlite serves one query at a time on this thread: jobs give way to the requests in flight between
  * chunks and size their chunks to about 80 ms (at most 5,000 rows), so a request waits about that
  * long at most. PostgreSQL blocks nobody: chunks of 50,000 and the supervision scan in one transaction;
- * only work in JavaScript (a spreadsheet) holds the thread there, and breathes for the requests in flight.
+ * jobs wait for the requests in flight there too, briefly, as a request's queries need the thread.
  */
 export function jobOptionsFor(kind: EngineKind): Pick<RunnerOptions, 'giveWayTo' | 'chunkBudgetMs'> & { bulkChunk: number; scanRange: number | null } {
   return kind === 'pglite' ? { giveWayTo: requestsInFlight, chunkBudgetMs: 80, bulkChunk: 5_000, scanRange: 5_000 } : { giveWayTo: requestsInFlight, bulkChunk: 50_000, scanRange: null }

@@ -166,10 +166,10 @@ const BREATHE_MS = 50
 /** How long a job waits at most for the requests in flight after a step that held the thread (PGlite). */
 const STEP_WAIT_MS = 1_000
 /**
- * How long `breathe` waits at most for the requests in flight without a budget (PostgreSQL). A request
- * of several queries needs the thread back after each; given one turn per 50 ms it waited 50 ms a query
- * (look-ups during a bank export p95 ~300 ms). Bounded so that a server always busy still leaves a job
- * a third of the thread.
+ * How long a job waits at most for the requests in flight without a budget (PostgreSQL), after a step
+ * or a breath. A request of several queries needs the thread back after each; given one turn per 50 ms
+ * it waited 50 ms a query (look-ups during a bank export p95 ~300 ms). Bounded so that a server always
+ * busy still leaves a job most of its time.
  */
 const BREATHE_WAIT_MS = 100
 
@@ -180,9 +180,8 @@ export interface RunnerOptions {
   pollMs?: number
   /**
    * The requests this process is answering (main.ts passes the server's tracker, platform/in-flight.ts).
-   * When the job gives way it waits until none is left: after each step when there is a budget (on
-   * PGlite, at most 1 s), and when it breathes (at most 100 ms without a budget). It runs at full
-   * speed when nobody is waiting.
+   * When the job gives way (after each step, and when it breathes) it waits until none is left: at
+   * most 1 s with a budget (PGlite), 100 ms without. It runs at full speed when nobody is waiting.
    */
   giveWayTo?: { idle(maxMs: number): Promise<void> }
   /**
@@ -304,8 +303,9 @@ export class JobRunner {
           const rate = (performance.now() - since) / rows
           msPerRow = msPerRow === null ? rate : (msPerRow + rate) / 2
         }
-        // With a budget the step held the thread (PGlite): the requests that waited go first. Without
-        // one it did not (PostgreSQL), and the job goes on after a turn of the event loop.
+        // The requests that waited go first: with a budget the step held the thread (PGlite) and the
+        // wait is long; without one (PostgreSQL) a request's queries still need the thread between
+        // them, and the wait is short.
         await giveWay(budget ? STEP_WAIT_MS : BREATHE_WAIT_MS)
       },
       chunkSize(preferred) {
