@@ -19,7 +19,7 @@ import type { PiiCipher } from './platform/pii-crypto.ts'
  * jobs wait for the requests in flight there too, briefly, as a request's queries need the thread.
  */
 export function jobOptionsFor(kind: EngineKind): Pick<RunnerOptions, 'giveWayTo' | 'chunkBudgetMs'> & { bulkChunk: number; scanRange: number | null } {
-  return kind === 'pglite' ? { giveWayTo: requestsInFlight, chunkBudgetMs: 80, bulkChunk: 5_000, scanRange: 5_000 } : { giveWayTo: requestsInFlight, bulkChunk: 50_000, scanRange: null }
+  return { giveWayTo: requestsInFlight, ...(kind === 'pglite' ? { chunkBudgetMs: 80, bulkChunk: 5_000, scanRange: 5_000 } : { bulkChunk: 50_000, scanRange: null }) }
 }
 
 /** Every kind of durable job the server runs, by module. Add a module's handlers here. */

@@ -15,8 +15,8 @@ export const DEMO_PASSWORD = 'e2e-demo-password'
 export interface Harness {
   baseUrl: string
   browser: Browser
-  /** A fresh browser context (own cookies) and page at the given size. */
-  newPage(size?: { width: number; height: number }): Promise<{ context: BrowserContext; page: Page }>
+  /** A fresh browser context (own cookies) and page at the given size, asking for less motion unless told otherwise. */
+  newPage(size?: { width: number; height: number }, motion?: 'reduce' | 'no-preference'): Promise<{ context: BrowserContext; page: Page }>
   /** An organisation's id by its exact name, read from the store (for direct-URL checks). */
   findOrgId(name: string): Promise<string>
   /** The store itself, to find demo records a test starts from (never to change them). */
@@ -54,11 +54,11 @@ export async function startHarness(options: { households?: boolean } = {}): Prom
     baseUrl: `http://127.0.0.1:${address.port}`,
     browser,
     db: database.db,
-    async newPage(size = { width: 1366, height: 768 }) {
+    async newPage(size = { width: 1366, height: 768 }, motion = 'reduce') {
       // Asking for less motion, as a person may in their system settings, turns Ant Design's animations
       // off (App.tsx): on a loaded machine a click that lands while a menu slides or a dialog zooms
       // can have its mousedown and mouseup on different elements, and then it does nothing.
-      const context = await browser.newContext({ viewport: size, locale: 'zh-CN', reducedMotion: 'reduce', baseURL: `http://127.0.0.1:${address.port}` })
+      const context = await browser.newContext({ viewport: size, locale: 'zh-CN', reducedMotion: motion, baseURL: `http://127.0.0.1:${address.port}` })
       // A step that has not happened in 10 s is a failure, not something to wait out.
       context.setDefaultTimeout(10_000)
       return { context, page: await context.newPage() }

@@ -75,8 +75,7 @@ describe('a person who asked their system for less motion', () => {
   it('gets menus that open at once, and others get them sliding', async () => {
     // Whether 系统管理's items are still sliding in the frame after the click opened it.
     const slidingAfterOpening = async (reducedMotion: 'reduce' | 'no-preference') => {
-      const context = await h.browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN', reducedMotion, baseURL: h.baseUrl })
-      const page = await context.newPage()
+      const { context, page } = await h.newPage(undefined, reducedMotion)
       await signIn(page, 'province_admin')
       const sliding = await page.evaluate(`new Promise((resolve) => {
         document.querySelector('[data-testid="nav-admin"]').click()

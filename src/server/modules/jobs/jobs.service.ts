@@ -272,10 +272,13 @@ export class JobRunner {
     // never lets the event loop reach waiting requests. A timer turn runs the timers that came due (a
     // request's), a check turn follows the poll phase (sockets read), and `giveWayTo` then lets the
     // requests in flight finish before the job goes on.
-    const giveWay = async (waitMs: number) => {
+    // With a budget the steps hold the thread (PGlite) and the wait is long; without one (PostgreSQL)
+    // a request's queries still need the thread between them, and the wait is short.
+    const waitMs = budget ? STEP_WAIT_MS : BREATHE_WAIT_MS
+    const giveWay = async () => {
       await new Promise<void>((resolve) => setTimeout(resolve, 0))
       await new Promise<void>((resolve) => setImmediate(resolve))
-      if (giveWayTo && waitMs > 0) await giveWayTo.idle(waitMs)
+      if (giveWayTo) await giveWayTo.idle(waitMs)
       since = performance.now()
     }
     const ctx: JobContext<never, never> = {
@@ -303,10 +306,7 @@ export class JobRunner {
           const rate = (performance.now() - since) / rows
           msPerRow = msPerRow === null ? rate : (msPerRow + rate) / 2
         }
-        // The requests that waited go first: with a budget the step held the thread (PGlite) and the
-        // wait is long; without one (PostgreSQL) a request's queries still need the thread between
-        // them, and the wait is short.
-        await giveWay(budget ? STEP_WAIT_MS : BREATHE_WAIT_MS)
+        await giveWay() // the requests that waited go first
       },
       chunkSize(preferred) {
         if (!budget) return preferred
@@ -318,7 +318,7 @@ export class JobRunner {
       async breathe() {
         // The event loop is this process's on either engine: work in JavaScript (a million-row
         // spreadsheet) holds requests back on PostgreSQL too, so it breathes without a budget as well.
-        if (performance.now() - since >= (budget ?? BREATHE_MS)) await giveWay(budget ? STEP_WAIT_MS : BREATHE_WAIT_MS)
+        if (performance.now() - since >= (budget ?? BREATHE_MS)) await giveWay()
       },
       async progress(value, total) {
         done = BigInt(value)
